@@ -1,0 +1,23 @@
+import {Flags} from '@oclif/core';
+import {BurrowCommand} from '../src/cli/base-command';
+
+export default class Kill extends BurrowCommand {
+  static override summary = 'Send a signal to one or more running containers';
+  static override aliases = ['container:kill'];
+  static override strict = false;
+  static override examples = ['<%= config.bin %> kill web', '<%= config.bin %> kill -s HUP web'];
+  static override flags = {
+    signal: Flags.string({char: 's', description: 'signal to send (name or number)', default: 'KILL'}),
+    all: Flags.boolean({char: 'a', description: 'signal all running containers'}),
+  };
+
+  async run(): Promise<void> {
+    const {flags, argv} = await this.parse(Kill);
+    this.applyGlobals(flags);
+    if (argv.length === 0 && !flags.all) this.error('you must provide at least one container name or ID', {exit: 125});
+    const engine = await this.engine(flags);
+    const reports = await engine.kill(argv as string[], {signal: flags.signal, all: flags.all});
+    for (const r of reports) if (!r.error) this.log(r.ref);
+    this.reportErrors(reports);
+  }
+}

@@ -1,0 +1,26 @@
+import {Flags} from '@oclif/core';
+import {BurrowCommand} from '../src/cli/base-command';
+
+export default class Stop extends BurrowCommand {
+  static override summary = 'Stop one or more running containers';
+  static override description = 'Sends the stop signal, waits --time seconds, then SIGKILL.';
+  static override aliases = ['container:stop'];
+  static override strict = false;
+  static override examples = ['<%= config.bin %> stop web', '<%= config.bin %> stop -t 2 web db', '<%= config.bin %> stop --all'];
+  static override flags = {
+    time: Flags.integer({char: 't', description: 'seconds to wait before killing the container'}),
+    all: Flags.boolean({char: 'a', description: 'stop all running containers'}),
+    ignore: Flags.boolean({char: 'i', description: 'ignore errors about containers that do not exist'}),
+  };
+
+  async run(): Promise<void> {
+    const {flags, argv} = await this.parse(Stop);
+    this.applyGlobals(flags);
+    if (argv.length === 0 && !flags.all) this.error('you must provide at least one container name or ID', {exit: 125});
+    const engine = await this.engine(flags);
+    const reports = await engine.stop(argv as string[], {timeout: flags.time, all: flags.all});
+    const shown = flags.ignore ? reports.filter((r) => !(r.error && r.error.name === 'NoSuchObjectError')) : reports;
+    for (const r of shown) if (!r.error) this.log(r.ref);
+    this.reportErrors(shown);
+  }
+}

@@ -1,0 +1,38 @@
+// The flags `run` and `create` share, with Podman's names, short forms and defaults.
+import {Flags} from '@oclif/core';
+
+export const containerCreateFlags = {
+  name: Flags.string({description: 'assign a name to the container'}),
+  rm: Flags.boolean({description: 'remove the container when it exits'}),
+  env: Flags.string({char: 'e', multiple: true, multipleNonGreedy: true, description: 'set an environment variable (NAME=VALUE, or NAME to copy it from your environment)'}),
+  'env-file': Flags.string({multiple: true, multipleNonGreedy: true, description: 'read environment variables from a file (one NAME=VALUE per line)'}),
+  workdir: Flags.string({char: 'w', description: 'working directory inside the container'}),
+  user: Flags.string({char: 'u', description: 'user (name or uid[:gid]) that runs the command'}),
+  entrypoint: Flags.string({description: 'override the image ENTRYPOINT (a command or a JSON array)'}),
+  hostname: Flags.string({char: 'h', description: 'container host name'}),
+  label: Flags.string({char: 'l', multiple: true, multipleNonGreedy: true, description: 'set a label (KEY=VALUE)'}),
+  network: Flags.string({aliases: ['net'], description: 'network mode: host (default for now) or none'}),
+  'read-only': Flags.boolean({description: 'mount the root filesystem read-only (with tmpfs on /tmp, /var/tmp, /run)'}),
+  'cap-add': Flags.string({multiple: true, multipleNonGreedy: true, description: 'add a Linux capability (e.g. NET_ADMIN, or ALL)'}),
+  'cap-drop': Flags.string({multiple: true, multipleNonGreedy: true, description: 'drop a Linux capability (e.g. CHOWN, or ALL)'}),
+  init: Flags.boolean({description: 'run an init (catatonit) as pid 1 that forwards signals and reaps zombies'}),
+  'stop-signal': Flags.string({description: 'signal that stops the container (default SIGTERM or the image STOPSIGNAL)'}),
+  'stop-timeout': Flags.integer({description: 'seconds to wait after the stop signal before SIGKILL', default: 10}),
+  interactive: Flags.boolean({char: 'i', hidden: true, description: 'keep stdin open (not supported yet)'}),
+  tty: Flags.boolean({char: 't', hidden: true, description: 'allocate a pseudo-TTY (not supported yet)'}),
+};
+
+export type CreateFlagValues = {
+  name?: string; rm: boolean; env?: string[]; 'env-file'?: string[]; workdir?: string; user?: string; entrypoint?: string;
+  hostname?: string; label?: string[]; network?: string; 'read-only': boolean; 'cap-add'?: string[]; 'cap-drop'?: string[];
+  init: boolean; 'stop-signal'?: string; 'stop-timeout': number; interactive: boolean; tty: boolean;
+};
+
+export function createOptions(flags: CreateFlagValues, image: string, command: string[], argv: readonly string[]) {
+  return {
+    image, command, name: flags.name, env: flags.env ?? [], envFiles: flags['env-file'] ?? [], workdir: flags.workdir, user: flags.user,
+    entrypoint: flags.entrypoint, hostname: flags.hostname, labels: flags.label ?? [], network: flags.network, readOnly: flags['read-only'] === true,
+    capAdd: flags['cap-add'] ?? [], capDrop: flags['cap-drop'] ?? [], init: flags.init === true, stopSignal: flags['stop-signal'],
+    stopTimeout: flags['stop-timeout'], rm: flags.rm === true, createCommand: ['burrow', ...argv],
+  };
+}

@@ -1,0 +1,2 @@
+// Global options given before the command; commands merge them with their own --root/--runroot flags.
+export const globalOptions: Record<string, string | undefined> = {};

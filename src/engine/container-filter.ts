@@ -1,0 +1,61 @@
+// `ps --filter`: Podman's keys (id, name, status, label, ancestor, exited, before, since), where the
+// same key given twice matches either value and different keys must all match.
+import {InvalidInputError} from '../errors';
+import type {ContainerSnapshot} from './container-views';
+import {stateName} from './container-views';
+
+export type Filters = Map<string, string[]>;
+
+const KEYS = ['id', 'name', 'status', 'label', 'ancestor', 'exited', 'before', 'since'];
+const STATUSES = ['created', 'running', 'paused', 'exited', 'stopping', 'removing', 'stopped', 'unknown', 'configured'];
+
+export function parseFilters(list: readonly string[]): Filters {
+  const out: Filters = new Map();
+  for (const f of list) {
+    const eq = f.indexOf('=');
+    const key = eq < 0 ? f : f.slice(0, eq);
+    const value = eq < 0 ? '' : f.slice(eq + 1);
+    if (!KEYS.includes(key)) throw new InvalidInputError(`invalid filter "${key}"`, {hint: `supported filters: ${KEYS.join(', ')}`});
+    if (key === 'status' && !STATUSES.includes(value)) throw new InvalidInputError(`invalid status "${value}"`, {hint: `use one of ${STATUSES.join(', ')}`});
+    out.set(key, [...(out.get(key) ?? []), value]);
+  }
+  return out;
+}
+
+export function matchesFilters(s: ContainerSnapshot, filters: Filters, imageId: (ref: string) => string | undefined): boolean {
+  for (const [key, values] of filters) {
+    if (!values.some((v) => matchOne(s, key, v, imageId))) return false;
+  }
+  return true;
+}
+
+function matchOne(s: ContainerSnapshot, key: string, v: string, imageId: (ref: string) => string | undefined): boolean {
+  const c = s.config;
+  switch (key) {
+    case 'id':
+      return c.id.startsWith(v);
+    case 'name':
+      return safeRegex(v).test(c.name);
+    case 'status':
+      return stateName(s.state) === v || (v === 'stopped' && s.state.status === 'exited');
+    case 'label': {
+      const eq = v.indexOf('=');
+      const k = eq < 0 ? v : v.slice(0, eq);
+      return k in c.labels && (eq < 0 || c.labels[k] === v.slice(eq + 1));
+    }
+    case 'ancestor':
+      return c.imageName === v || c.imageName.endsWith(`/${v}`) || c.imageName === `${v}:latest` || c.imageName.endsWith(`/${v}:latest`) || c.imageId.startsWith(v) || imageId(v) === c.imageId;
+    case 'exited':
+      return s.state.status === 'exited' && String(s.state.exitCode) === v;
+    default:
+      return true;
+  }
+}
+
+function safeRegex(v: string): RegExp {
+  try {
+    return new RegExp(v);
+  } catch {
+    throw new InvalidInputError(`invalid name filter "${v}": not a regular expression`, {hint: 'escape special characters'});
+  }
+}

@@ -1,0 +1,197 @@
+// Podman-shaped views of containers: the `ps --format json` objects (ListContainer), the rows that
+// `ps` templates see (psReporter: ID, Image, Command, CreatedAt, Status, Names…) and `inspect` output.
+import type {ContainerConfig, ContainerState} from '../storage/container-store';
+import {humanDuration, timeAgo} from '../format/human';
+import {effectiveCapabilities} from '../runtime/capabilities';
+import {goMap} from '../format/go-template';
+
+export interface ContainerSnapshot {
+  config: ContainerConfig;
+  state: ContainerState;
+}
+
+const unix = (iso?: string) => (iso ? Math.floor(Date.parse(iso) / 1000) : 0);
+
+/** Podman's state names: created, running, exited. */
+export function stateName(st: ContainerState): string {
+  return st.status === 'stopping' ? 'stopping' : st.status === 'removing' ? 'removing' : st.status;
+}
+
+export function statusText(st: ContainerState, now = Date.now()): string {
+  switch (st.status) {
+    case 'running':
+    case 'stopping':
+      return `Up ${humanDuration(now - Date.parse(st.startedAt ?? new Date(now).toISOString()))}`;
+    case 'exited':
+      return `Exited (${st.exitCode ?? 0}) ${timeAgo(st.finishedAt, now)}`;
+    case 'created':
+      return 'Created';
+    default:
+      return st.status;
+  }
+}
+
+export function listContainer(s: ContainerSnapshot): Record<string, unknown> {
+  const {config: c, state: st} = s;
+  return {
+    AutoRemove: c.autoRemove,
+    Command: c.args,
+    CreatedAt: timeAgo(c.created),
+    Exited: st.status === 'exited',
+    ExitedAt: unix(st.finishedAt),
+    ExitCode: st.exitCode ?? 0,
+    Id: c.id,
+    Image: c.imageName,
+    ImageID: c.imageId,
+    IsInfra: false,
+    Labels: Object.keys(c.labels).length ? c.labels : null,
+    Mounts: [],
+    Names: [c.name],
+    Namespaces: {},
+    Networks: [],
+    Pid: st.status === 'running' ? (st.pid ?? 0) : 0,
+    Pod: '',
+    PodName: '',
+    Ports: null,
+    Size: null,
+    StartedAt: unix(st.startedAt),
+    State: stateName(st),
+    Status: statusText(st),
+    Created: unix(c.created),
+  };
+}
+
+/** What a `ps --format '{{...}}'` template sees; field names as in Podman's psReporter. */
+export function psRow(s: ContainerSnapshot, noTrunc = false): Record<string, unknown> {
+  const {config: c, state: st} = s;
+  const command = c.args.join(' ');
+  return {
+    ...listContainer(s),
+    ID: noTrunc ? c.id : c.id.slice(0, 12),
+    Command: !noTrunc && command.length > 17 ? `${command.slice(0, 17)}...` : command,
+    Created: timeAgo(c.created),
+    CreatedAt: c.created,
+    CreatedHuman: timeAgo(c.created),
+    Names: c.name,
+    Status: statusText(st),
+    State: stateName(st),
+    Ports: '',
+    RunningFor: humanDuration(Date.now() - Date.parse(c.created)),
+    Labels: goMap({...c.labels}),
+    Networks: c.network,
+    Pod: '',
+    PodName: '',
+    Size: '',
+  };
+}
+
+export interface InspectPaths {
+  userdata: string;
+  logPath: string;
+  lowerDirs: string;
+  upperDir: string;
+  workDir: string;
+  mergedDir: string;
+  conmonPidFile: string;
+  runtimeName: string;
+}
+
+export function inspectContainer(s: ContainerSnapshot, p: InspectPaths): Record<string, unknown> {
+  const {config: c, state: st} = s;
+  const caps = effectiveCapabilities(c.capAdd, c.capDrop);
+  const running = st.status === 'running' || st.status === 'stopping';
+  return {
+    Id: c.id,
+    Created: c.created,
+    Path: c.args[0] ?? '',
+    Args: c.args.slice(1),
+    State: {
+      OciVersion: '1.0.2-dev',
+      Status: stateName(st),
+      Running: running,
+      Paused: false,
+      Restarting: false,
+      OOMKilled: false,
+      Dead: false,
+      Pid: running ? (st.pid ?? 0) : 0,
+      ConmonPid: running ? (st.conmonPid ?? 0) : 0,
+      ExitCode: st.exitCode ?? 0,
+      Error: st.error ?? '',
+      StartedAt: st.startedAt ?? '0001-01-01T00:00:00Z',
+      FinishedAt: st.finishedAt ?? '0001-01-01T00:00:00Z',
+      CheckpointedAt: '0001-01-01T00:00:00Z',
+      RestoredAt: '0001-01-01T00:00:00Z',
+    },
+    Image: c.imageId,
+    ImageName: c.imageName,
+    Rootfs: '',
+    Pod: '',
+    ResolvConfPath: `${p.userdata}/resolv.conf`,
+    HostnamePath: `${p.userdata}/hostname`,
+    HostsPath: `${p.userdata}/hosts`,
+    StaticDir: p.userdata,
+    OCIConfigPath: `${p.userdata}/config.json`,
+    OCIRuntime: p.runtimeName,
+    ConmonPidFile: p.conmonPidFile,
+    PidFile: `${p.userdata}/pidfile`,
+    Name: c.name,
+    RestartCount: st.restartCount,
+    Driver: c.driver,
+    MountLabel: '',
+    ProcessLabel: '',
+    AppArmorProfile: '',
+    EffectiveCaps: caps,
+    BoundingCaps: caps,
+    ExecIDs: [],
+    GraphDriver: {Name: c.driver, Data: {LowerDir: p.lowerDirs, UpperDir: p.upperDir, WorkDir: p.workDir, MergedDir: p.mergedDir}},
+    Mounts: [],
+    Dependencies: [],
+    NetworkSettings: {EndpointID: '', Gateway: '', IPAddress: '', IPPrefixLen: 0, IPv6Gateway: '', GlobalIPv6Address: '', GlobalIPv6PrefixLen: 0, MacAddress: '', Bridge: '', SandboxID: '', HairpinMode: false, LinkLocalIPv6Address: '', LinkLocalIPv6PrefixLen: 0, Ports: {}, SandboxKey: ''},
+    Namespace: '',
+    IsInfra: false,
+    IsService: false,
+    Config: {
+      Hostname: c.hostname ?? c.id.slice(0, 12),
+      Domainname: '',
+      User: c.user,
+      AttachStdin: false,
+      AttachStdout: false,
+      AttachStderr: false,
+      Tty: false,
+      OpenStdin: false,
+      StdinOnce: false,
+      Env: c.env,
+      Cmd: c.command,
+      Image: c.imageName,
+      Volumes: null,
+      WorkingDir: c.workdir,
+      Entrypoint: c.entrypoint.join(' '),
+      OnBuild: null,
+      Labels: goMap({...c.labels}),
+      Annotations: goMap({'io.container.manager': 'burrow'}),
+      StopSignal: c.stopSignal,
+      StopTimeout: c.stopTimeout,
+      CreateCommand: c.createCommand,
+      Umask: '0022',
+      Timeout: 0,
+      Passwd: true,
+    },
+    HostConfig: {
+      Binds: [],
+      CgroupManager: 'cgroupfs',
+      CgroupMode: 'private',
+      ContainerIDFile: '',
+      LogConfig: {Type: 'k8s-file', Config: null, Path: p.logPath, Tag: '', Size: '0B'},
+      NetworkMode: c.network,
+      PortBindings: {},
+      RestartPolicy: {Name: '', MaximumRetryCount: 0},
+      AutoRemove: c.autoRemove,
+      CapAdd: c.capAdd,
+      CapDrop: c.capDrop,
+      Init: c.init,
+      ReadonlyRootfs: c.readOnly,
+      Privileged: false,
+      UsernsMode: '',
+    },
+  };
+}

@@ -1,0 +1,364 @@
+// The engine: the one API the commands call. One method per verb, options in, plain values out; it
+// never prints. Multi-container verbs return one report per item so a command can print them all.
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import {BurrowError, InvalidInputError, NoSuchObjectError} from '../errors';
+import {EngineContext, type GlobalOptions} from './context';
+import {ContainerManager, VERSION, type CreateOptions} from '../runtime/container-manager';
+import {ImageService, type ImportOptions, type RemoveReport} from '../image/image-service';
+import {inspectContainer, listContainer, psRow, type ContainerSnapshot} from './container-views';
+import {followLog, readLog, tailRecords, type LogRecord} from '../runtime/k8s-log';
+import {matchesFilters, parseFilters} from './container-filter';
+import {buildInfo} from './info';
+import * as runner from '../process/runner';
+import {isRunning} from '../runtime/container-state';
+import {splitName} from '../image/reference';
+import {humanSize, timeAgo} from '../format/human';
+
+export interface ItemReport<T = string> {
+  ref: string;
+  value?: T;
+  error?: BurrowError | Error;
+}
+
+export interface PsOptions {
+  all: boolean;
+  filters: string[];
+  last?: number;
+  latest?: boolean;
+  noTrunc?: boolean;
+}
+
+export interface LogOptions {
+  follow: boolean;
+  tail?: number;
+  since?: string;
+  until?: string;
+}
+
+export class Engine {
+  readonly ctx: EngineContext;
+  readonly containers: ContainerManager;
+  readonly images: ImageService;
+
+  constructor(options: GlobalOptions = {}) {
+    this.ctx = new EngineContext(options);
+    this.containers = new ContainerManager(this.ctx);
+    this.images = new ImageService(this.ctx);
+  }
+
+  static version(): string {
+    return VERSION;
+  }
+
+  // ---- containers ----
+
+  async create(o: CreateOptions): Promise<string> {
+    return (await this.containers.create(o)).id;
+  }
+
+  async runDetached(o: CreateOptions): Promise<string> {
+    const c = await this.containers.create(o);
+    try {
+      await this.containers.start(c.id);
+    } catch (e) {
+      if (o.rm) await this.containers.remove(c.id, {force: true}).catch(() => undefined);
+      throw e;
+    }
+    return c.id;
+  }
+
+  /**
+   * Foreground run: create, start, stream the output until the container ends, clean up (and --rm),
+   * and return the container's exit code. `onStarted` receives the id so the caller can forward signals.
+   */
+  async runAttached(o: CreateOptions, out: (r: LogRecord) => void, onStarted?: (id: string) => void): Promise<number> {
+    const c = await this.containers.create(o);
+    try {
+      await this.containers.start(c.id, {attached: true});
+    } catch (e) {
+      if (o.rm) await this.containers.remove(c.id, {force: true}).catch(() => undefined);
+      throw e;
+    }
+    onStarted?.(c.id);
+    const code = await this.streamUntilExit(c.id, out);
+    const res = await this.containers.cleanup(c.id, {fromAttached: true});
+    return code ?? res.exitCode ?? 0;
+  }
+
+  private async streamUntilExit(id: string, out: (r: LogRecord) => void): Promise<number | undefined> {
+    let code: number | undefined;
+    const finished = () => {
+      const v = this.ctx.containers.read(id);
+      if (!v) return true;
+      const st = this.containers.view(id).state;
+      if (!isRunning(st)) {
+        code = st.exitCode;
+        return true;
+      }
+      return false;
+    };
+    for await (const r of followLog(this.ctx.containers.logPath(id), 0, finished)) out(r);
+    return code;
+  }
+
+  async start(refs: string[]): Promise<ItemReport[]> {
+    return this.each(refs, async (ref) => {
+      const v = this.ctx.containers.resolve(ref);
+      await this.containers.start(v.config.id);
+      return ref;
+    });
+  }
+
+  async stop(refs: string[], opts: {timeout?: number; all?: boolean}): Promise<ItemReport[]> {
+    const targets = opts.all ? this.containers.list().filter((s) => isRunning(s.state)).map((s) => s.config.id) : refs;
+    return this.each(targets, async (ref) => {
+      await this.containers.stop(ref, opts.timeout);
+      return ref;
+    });
+  }
+
+  async kill(refs: string[], opts: {signal?: string; all?: boolean}): Promise<ItemReport[]> {
+    const targets = opts.all ? this.containers.list().filter((s) => isRunning(s.state)).map((s) => s.config.id) : refs;
+    return this.each(targets, async (ref) => {
+      await this.containers.kill(ref, opts.signal ?? 'SIGKILL');
+      return ref;
+    });
+  }
+
+  async restart(refs: string[], opts: {timeout?: number}): Promise<ItemReport[]> {
+    return this.each(refs, async (ref) => {
+      const v = this.ctx.containers.resolve(ref);
+      await this.containers.stop(v.config.id, opts.timeout);
+      await this.containers.start(v.config.id);
+      return v.config.id;
+    });
+  }
+
+  async remove(refs: string[], opts: {force?: boolean; all?: boolean; ignore?: boolean}): Promise<ItemReport[]> {
+    await this.containers.sweep();
+    const targets = opts.all ? this.containers.list().map((s) => s.config.id) : refs;
+    const reports = await this.each(targets, (ref) => this.containers.remove(ref, {force: opts.force}));
+    return opts.ignore ? reports.filter((r) => !(r.error instanceof NoSuchObjectError)) : reports;
+  }
+
+  async wait(refs: string[]): Promise<ItemReport<number>[]> {
+    return this.each(refs, async (ref) => {
+      const v = this.ctx.containers.resolve(ref);
+      const code = await this.containers.waitExit(v.config.id);
+      return code ?? this.containers.view(v.config.id).state.exitCode ?? 0;
+    });
+  }
+
+  /** Exit command of conmon: never throws for a container that is already gone. */
+  async cleanup(id: string): Promise<void> {
+    await this.containers.cleanup(id);
+  }
+
+  async ps(o: PsOptions): Promise<{json: Record<string, unknown>[]; rows: Record<string, unknown>[]}> {
+    await this.ctx.ready();
+    await this.containers.sweep();
+    const filters = parseFilters(o.filters);
+    let list = this.containers.list();
+    if (!o.all && o.filters.length === 0) list = list.filter((s) => isRunning(s.state));
+    list = list.filter((s) => matchesFilters(s, filters, (ref) => this.ctx.images.find(ref)?.id));
+    if (o.latest) list = list.slice(0, 1);
+    else if (o.last !== undefined && o.last >= 0) list = list.slice(0, o.last);
+    return {json: list.map(listContainer), rows: list.map((s) => psRow(s, o.noTrunc))};
+  }
+
+  /** All log records, or followed until the container stops. */
+  async *logs(ref: string, o: LogOptions): AsyncGenerator<LogRecord> {
+    await this.ctx.ready();
+    const v = this.ctx.containers.resolve(ref);
+    const file = this.ctx.containers.logPath(v.config.id);
+    const since = o.since ? parseTime(o.since) : undefined;
+    const until = o.until ? parseTime(o.until) : undefined;
+    const keep = (r: LogRecord) => (since === undefined || Date.parse(r.time) >= since) && (until === undefined || Date.parse(r.time) <= until);
+    let records = readLog(file).filter(keep);
+    if (o.tail !== undefined && o.tail >= 0) records = tailRecords(records, o.tail);
+    yield* records;
+    if (!o.follow) return;
+    const offset = fileSize(file);
+    const done = () => {
+      try {
+        return !isRunning(this.containers.view(v.config.id).state);
+      } catch {
+        return true;
+      }
+    };
+    for await (const r of followLog(file, offset, done)) if (keep(r)) yield r;
+  }
+
+  inspectContainer(ref: string): Record<string, unknown> {
+    const s = this.containers.view(ref);
+    return inspectContainer(s, this.inspectPaths(s));
+  }
+
+  private inspectPaths(s: ContainerSnapshot) {
+    const dir = this.ctx.containers.containerDir(s.config.id);
+    const img = this.ctx.images.get(s.config.imageId);
+    return {
+      userdata: this.ctx.containers.userdataDir(s.config.id),
+      logPath: this.ctx.containers.logPath(s.config.id),
+      lowerDirs: (img?.layers ?? []).slice().reverse().map((l) => this.ctx.layers.diffDir(l.diffId)).join(':'),
+      upperDir: path.join(dir, 'diff'),
+      workDir: path.join(dir, 'work'),
+      mergedDir: path.join(dir, 'merged'),
+      conmonPidFile: path.join(this.ctx.containers.userdataDir(s.config.id), 'conmon.pid'),
+      runtimeName: path.basename(s.state.runtime ?? 'runc'),
+    };
+  }
+
+  /** `inspect` of any kind: containers first, then images (as Podman does without --type). */
+  async inspect(refs: string[], type: 'all' | 'container' | 'image'): Promise<ItemReport<Record<string, unknown>>[]> {
+    await this.ctx.ready();
+    const driver = fs.existsSync(path.join(this.ctx.paths.runroot, 'driver.json')) ? (await this.ctx.driver()).name : 'overlay';
+    return this.each(refs, async (ref) => {
+      if (type !== 'image') {
+        try {
+          return this.inspectContainer(ref);
+        } catch (e) {
+          if (!(e instanceof NoSuchObjectError) || type === 'container') throw e;
+        }
+      }
+      try {
+        return this.images.inspectView(this.ctx.images.resolve(ref), driver);
+      } catch (e) {
+        if (e instanceof NoSuchObjectError) throw new NoSuchObjectError(`no such object: "${ref}"`, {hint: 'list containers with `burrow ps -a` and images with `burrow images`'});
+        throw e;
+      }
+    });
+  }
+
+  // ---- images ----
+
+  importImage(o: ImportOptions) {
+    return this.images.importTarball(o);
+  }
+
+  async imageList(o: {all?: boolean; filters: string[]; noTrunc?: boolean; digests?: boolean}): Promise<{json: Record<string, unknown>[]; rows: Record<string, unknown>[]}> {
+    await this.ctx.ready();
+    const containers = this.containers.list();
+    const views = this.ctx.images.list();
+    const json: Record<string, unknown>[] = [];
+    const rows: Record<string, unknown>[] = [];
+    for (const img of views) {
+      const size = this.images.size(img);
+      const users = containers.filter((c) => c.config.imageId === img.id).length;
+      json.push({
+        Id: img.id, ParentId: '', RepoTags: img.names.length ? img.names : null, RepoDigests: img.names.map((n) => `${splitName(n).repository}@${img.digest}`),
+        Size: size, SharedSize: 0, VirtualSize: size, Labels: img.config.config?.Labels ?? {}, Containers: users,
+        Names: img.names.length ? img.names : undefined, Digest: img.digest, History: img.names, Created: Math.floor(Date.parse(img.created) / 1000), CreatedAt: img.created,
+      });
+      const names = img.names.length ? img.names : ['<none>:<none>'];
+      for (const n of names) {
+        const {repository, tag} = n === '<none>:<none>' ? {repository: '<none>', tag: '<none>'} : splitName(n);
+        rows.push({
+          ID: o.noTrunc ? `sha256:${img.id}` : img.id.slice(0, 12), Id: img.id, Repository: repository, Tag: tag, Digest: img.digest,
+          Created: timeAgo(img.created), CreatedAt: img.created, CreatedSince: timeAgo(img.created), Size: humanSize(size), VirtualSize: humanSize(size),
+          SharedSize: humanSize(0), Containers: users, Labels: img.config.config?.Labels ?? {}, Names: img.names, History: '', ReadOnly: false,
+        });
+      }
+    }
+    const filters = o.filters.map((f) => {
+      const eq = f.indexOf('=');
+      if (eq < 0) throw new InvalidInputError(`invalid filter "${f}"`, {hint: 'use --filter KEY=VALUE'});
+      return [f.slice(0, eq), f.slice(eq + 1)] as const;
+    });
+    const keep = (row: Record<string, unknown>) => filters.every(([k, v]) => {
+      switch (k) {
+        case 'reference':
+          return `${row.Repository}:${row.Tag}`.includes(v) || String(row.Repository).endsWith(v);
+        case 'dangling':
+          return (row.Repository === '<none>') === (v === 'true');
+        case 'label': {
+          const [lk, lv] = v.split('=', 2);
+          const labels = row.Labels as Record<string, string>;
+          return lk in labels && (lv === undefined || labels[lk] === lv);
+        }
+        case 'id':
+          return String(row.Id).startsWith(v);
+        default:
+          throw new InvalidInputError(`invalid image filter "${k}"`, {hint: 'supported: reference, dangling, label, id'});
+      }
+    });
+    const keptIds = new Set(rows.filter(keep).map((r) => r.Id));
+    return {json: json.filter((j) => keptIds.has(j.Id)), rows: rows.filter(keep)};
+  }
+
+  async removeImages(refs: string[], opts: {force?: boolean; all?: boolean}): Promise<ItemReport<RemoveReport>[]> {
+    const targets = opts.all ? this.ctx.images.list().map((i) => i.id) : refs;
+    return this.each(targets, (ref) => this.images.remove(ref, {force: opts.force, removeContainer: async (id) => {
+      await this.containers.remove(id, {force: true});
+    }}));
+  }
+
+  tag(source: string, targets: string[]) {
+    return this.images.tag(source, targets);
+  }
+
+  untag(source: string, targets: string[]) {
+    return this.images.untag(source, targets);
+  }
+
+  // ---- system ----
+
+  info(): Promise<Record<string, unknown>> {
+    return buildInfo(this.ctx, this.containers);
+  }
+
+  /** Runs a command inside the user namespace with the terminal attached; returns its exit status. */
+  async unshare(cmd: string[]): Promise<number> {
+    if (!this.ctx.session) throw new InvalidInputError('please use unshare with rootless', {hint: 'as root no user namespace is needed'});
+    await this.ctx.ready();
+    const argv = await this.ctx.priv.wrap(cmd.length ? cmd : [process.env.SHELL || '/bin/sh']);
+    const child = runner.start(argv, {stdio: 'inherit', env: {...this.ctx.priv.childEnv(), CONTAINERS_GRAPHROOT: this.ctx.paths.root, CONTAINERS_RUNROOT: this.ctx.paths.runroot}});
+    return new Promise((resolve, reject) => {
+      child.on('error', reject);
+      child.on('close', (code, signal) => resolve(code ?? 128 + (signal ? (os.constants.signals[signal] ?? 0) : 0)));
+    });
+  }
+
+  /** Restarts the pause process so that changed subordinate ranges take effect; running containers are stopped. */
+  async migrate(): Promise<{stopped: string[]; pausePid?: number}> {
+    if (!this.ctx.session) return {stopped: []};
+    await this.ctx.ready();
+    const running = this.containers.list().filter((s) => isRunning(s.state));
+    for (const s of running) await this.containers.stop(s.config.id);
+    const pausePid = await this.ctx.session.stop();
+    return {stopped: running.map((s) => s.config.name), pausePid};
+  }
+
+  private async each<T>(refs: string[], fn: (ref: string) => Promise<T>): Promise<ItemReport<T>[]> {
+    await this.ctx.ready();
+    const out: ItemReport<T>[] = [];
+    for (const ref of refs) {
+      try {
+        out.push({ref, value: await fn(ref)});
+      } catch (e) {
+        out.push({ref, error: e as Error});
+      }
+    }
+    return out;
+  }
+}
+
+function fileSize(f: string): number {
+  try {
+    return fs.statSync(f).size;
+  } catch {
+    return 0;
+  }
+}
+
+/** RFC 3339 time, a Unix timestamp, or a Go duration ("10m", "1h30m") before now. */
+export function parseTime(value: string, now = Date.now()): number {
+  if (/^\d+(\.\d+)?$/.test(value)) return Number(value) * 1000;
+  const d = /^(?:(\d+)h)?(?:(\d+)m)?(?:(\d+(?:\.\d+)?)s)?$/.exec(value);
+  if (d && value !== '') return now - ((Number(d[1] ?? 0) * 60 + Number(d[2] ?? 0)) * 60 + Number(d[3] ?? 0)) * 1000;
+  const t = Date.parse(value);
+  if (Number.isNaN(t)) throw new InvalidInputError(`invalid time "${value}"`, {hint: 'use RFC 3339 (2026-01-02T15:04:05Z), a Unix timestamp or a duration such as 10m'});
+  return t;
+}

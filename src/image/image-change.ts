@@ -1,0 +1,77 @@
+// `--change` instructions for import (CMD, ENTRYPOINT, ENV, EXPOSE, LABEL, STOPSIGNAL, USER, VOLUME,
+// WORKDIR), applied to an image config the way Podman does: JSON arrays or shell form.
+import {InvalidInputError} from '../errors';
+import type {ImageRuntimeConfig} from '../storage/image-store';
+
+function execForm(value: string): string[] {
+  const t = value.trim();
+  if (t.startsWith('[')) {
+    try {
+      const arr = JSON.parse(t) as unknown;
+      if (Array.isArray(arr) && arr.every((x) => typeof x === 'string')) return arr as string[];
+    } catch {
+      // shell form below
+    }
+  }
+  return ['/bin/sh', '-c', t];
+}
+
+function keyValues(value: string): [string, string][] {
+  const t = value.trim();
+  if (!t.includes('=')) {
+    const sp = t.indexOf(' ');
+    return sp < 0 ? [[t, '']] : [[t.slice(0, sp), t.slice(sp + 1).trim()]];
+  }
+  return t.split(/\s+/).map((kv) => {
+    const eq = kv.indexOf('=');
+    return [kv.slice(0, eq), kv.slice(eq + 1).replace(/^"(.*)"$/, '$1')];
+  });
+}
+
+export function applyChanges(config: ImageRuntimeConfig, changes: readonly string[]): ImageRuntimeConfig {
+  const out: ImageRuntimeConfig = {...config};
+  for (const change of changes) {
+    const m = /^\s*(\w+)\s*[ =]\s*(.*)$/s.exec(change);
+    if (!m) throw new InvalidInputError(`invalid change "${change}"`, {hint: 'use INSTRUCTION VALUE, e.g. --change CMD=/bin/sh or --change "ENV A=1"'});
+    const [, instr, value] = m;
+    switch (instr.toUpperCase()) {
+      case 'CMD':
+        out.Cmd = execForm(value);
+        break;
+      case 'ENTRYPOINT':
+        out.Entrypoint = execForm(value);
+        break;
+      case 'ENV': {
+        const env = [...(out.Env ?? [])];
+        for (const [k, v] of keyValues(value)) {
+          const i = env.findIndex((e) => e.startsWith(`${k}=`));
+          if (i >= 0) env[i] = `${k}=${v}`;
+          else env.push(`${k}=${v}`);
+        }
+        out.Env = env;
+        break;
+      }
+      case 'LABEL':
+        out.Labels = {...(out.Labels ?? {}), ...Object.fromEntries(keyValues(value))};
+        break;
+      case 'EXPOSE':
+        out.ExposedPorts = {...(out.ExposedPorts ?? {}), ...Object.fromEntries(value.trim().split(/\s+/).map((p) => [p.includes('/') ? p : `${p}/tcp`, {}]))};
+        break;
+      case 'VOLUME':
+        out.Volumes = {...(out.Volumes ?? {}), ...Object.fromEntries(execForm(value)[0] === '/bin/sh' ? value.trim().split(/\s+/).map((v) => [v, {}]) : execForm(value).map((v) => [v, {}]))};
+        break;
+      case 'USER':
+        out.User = value.trim();
+        break;
+      case 'WORKDIR':
+        out.WorkingDir = value.trim();
+        break;
+      case 'STOPSIGNAL':
+        out.StopSignal = value.trim();
+        break;
+      default:
+        throw new InvalidInputError(`invalid change instruction "${instr}"`, {hint: 'supported: CMD, ENTRYPOINT, ENV, EXPOSE, LABEL, STOPSIGNAL, USER, VOLUME, WORKDIR'});
+    }
+  }
+  return out;
+}

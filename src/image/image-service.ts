@@ -1,0 +1,198 @@
+// Local image operations: import a tarball as a one-layer image, tag, untag, remove (refusing images
+// that containers use, unless forced) and the Podman-shaped views of `images` and `image inspect`.
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import {BurrowError, InvalidInputError, InvalidStateError, NoSuchObjectError} from '../errors';
+import type {EngineContext} from '../engine/context';
+import {withLock} from '../storage/lock';
+import type {ImageRecord, ImageView, OciImageConfig} from '../storage/image-store';
+import {canonicalName, parseReference} from './reference';
+import {applyChanges} from './image-change';
+import {DEFAULT_PATH} from '../runtime/oci-spec';
+
+export interface ImportOptions {
+  source: string;
+  name?: string;
+  changes: string[];
+  message?: string;
+}
+
+export interface RemoveReport {
+  untagged: string[];
+  deleted: string[];
+}
+
+export const OCI_MANIFEST = 'application/vnd.oci.image.manifest.v1+json';
+export const OCI_CONFIG = 'application/vnd.oci.image.config.v1+json';
+
+export function goArch(arch: string = process.arch): string {
+  return ({x64: 'amd64', arm64: 'arm64', arm: 'arm', ia32: '386', ppc64: 'ppc64le', s390x: 's390x', riscv64: 'riscv64'} as Record<string, string>)[arch] ?? arch;
+}
+
+export class ImageService {
+  constructor(private readonly ctx: EngineContext) {}
+
+  async importTarball(o: ImportOptions): Promise<ImageView> {
+    await this.ctx.ready();
+    const name = o.name === undefined ? undefined : qualify(o.name);
+    const input = o.source === '-' ? process.stdin : openSource(o.source);
+    const blob = await this.ctx.blobs.put(input as AsyncIterable<Buffer>);
+    const blobPath = this.ctx.blobs.path(blob.digest);
+    let layer;
+    try {
+      layer = await this.ctx.layers.extract(fs.createReadStream(blobPath), {baseLayer: true});
+    } catch (e) {
+      // A refused or broken tarball leaves nothing behind, unless an existing image already holds it.
+      const used = this.ctx.images.list().some((i) => i.layers.some((l) => l.digest === blob.digest));
+      if (!used) this.ctx.blobs.remove(blob.digest);
+      throw e;
+    }
+    const gz = isGzip(blobPath);
+    const created = new Date().toISOString();
+    const config: OciImageConfig = {
+      created,
+      architecture: goArch(),
+      os: 'linux',
+      config: applyChanges({Env: [`PATH=${DEFAULT_PATH}`]}, o.changes),
+      rootfs: {type: 'layers', diff_ids: [layer.diffId]},
+      history: [{created, created_by: `/bin/sh -c #(nop) ADD file:${blob.digest.slice(7)} in /`, comment: o.message ?? 'imported from tarball'}],
+    };
+    const configBlob = await this.ctx.blobs.putBytes(JSON.stringify(config));
+    const manifest = {
+      schemaVersion: 2,
+      mediaType: OCI_MANIFEST,
+      config: {mediaType: OCI_CONFIG, digest: configBlob.digest, size: configBlob.size},
+      layers: [{mediaType: gz ? 'application/vnd.oci.image.layer.v1.tar+gzip' : 'application/vnd.oci.image.layer.v1.tar', digest: blob.digest, size: blob.size}],
+    };
+    const manifestBlob = await this.ctx.blobs.putBytes(JSON.stringify(manifest));
+    const rec: ImageRecord = {
+      id: configBlob.digest.slice(7), digest: manifestBlob.digest, configDigest: configBlob.digest, created,
+      layers: [{diffId: layer.diffId, digest: blob.digest, mediaType: manifest.layers[0].mediaType, size: layer.size}], config,
+    };
+    await withLock(this.ctx.images.lockFile, () => {
+      this.ctx.images.put(rec);
+      if (name) this.ctx.images.tag(rec.id, name);
+    }, 'images');
+    return {...rec, names: this.ctx.images.namesOf(rec.id)};
+  }
+
+  async tag(source: string, targets: string[]): Promise<void> {
+    await withLock(this.ctx.images.lockFile, () => {
+      const img = this.ctx.images.resolve(source);
+      for (const t of targets) this.ctx.images.tag(img.id, qualify(t));
+    }, 'images');
+  }
+
+  async untag(source: string, targets: string[]): Promise<void> {
+    await withLock(this.ctx.images.lockFile, () => {
+      const img = this.ctx.images.resolve(source);
+      const names = targets.length > 0 ? targets.map(qualify) : img.names;
+      for (const n of names) {
+        if (!img.names.includes(n)) throw new NoSuchObjectError(`${n}: tag not known for image ${img.id.slice(0, 12)}`);
+        this.ctx.images.untag(n);
+      }
+    }, 'images');
+  }
+
+  /**
+   * Removes one image reference. A name of an image with other names only untags it; an id (or the last
+   * name) deletes the image and the layers no other image uses. Containers using it block removal unless
+   * `force`, which removes those containers first (as Podman does).
+   */
+  async remove(ref: string, opts: {force?: boolean; removeContainer: (id: string) => Promise<void>}): Promise<RemoveReport> {
+    await this.ctx.ready();
+    const img = this.ctx.images.resolve(ref);
+    const users = this.ctx.containers.list().filter((c) => c.config.imageId === img.id);
+    const qualified = this.ctx.images.matchName(ref);
+    if (qualified && img.names.length > 1) {
+      await withLock(this.ctx.images.lockFile, () => this.ctx.images.untag(qualified), 'images');
+      return {untagged: [qualified], deleted: []};
+    }
+    if (!qualified && img.names.length > 1 && !opts.force) {
+      throw new InvalidStateError(`unable to delete image "${img.id}" by ID with more than one tag (${img.names.join(', ')}): please force removal`,
+        {exitCode: 2, hint: 'remove the tags one by one or use `burrow rmi -f`'});
+    }
+    if (users.length > 0) {
+      if (!opts.force) {
+        throw new InvalidStateError(`image used by ${users[0].config.id}: image is in use by a container: consider listing external containers and force-removing image`,
+          {exitCode: 2, hint: `remove the container${users.length > 1 ? 's' : ''} first (${users.map((u) => u.config.name).join(', ')}) or use \`burrow rmi -f\``});
+      }
+      for (const u of users) await opts.removeContainer(u.config.id);
+    }
+    const orphanLayers: string[] = [];
+    await withLock(this.ctx.images.lockFile, () => {
+      if (this.ctx.containers.list().some((c) => c.config.imageId === img.id)) {
+        throw new InvalidStateError(`image ${img.id.slice(0, 12)} gained a container while being removed`, {exitCode: 2, hint: 'try again'});
+      }
+      this.ctx.images.delete(img.id);
+      const still = new Set(this.ctx.images.list().flatMap((i) => i.layers.map((l) => l.diffId)));
+      for (const l of img.layers) if (!still.has(l.diffId)) orphanLayers.push(l.diffId);
+      const keepBlobs = new Set(this.ctx.images.list().flatMap((i) => [i.digest, i.configDigest, ...i.layers.map((l) => l.digest)]));
+      for (const d of [img.digest, img.configDigest, ...img.layers.map((l) => l.digest)]) if (!keepBlobs.has(d)) this.ctx.blobs.remove(d);
+    }, 'images');
+    for (const l of orphanLayers) await this.ctx.layers.remove(l);
+    return {untagged: img.names, deleted: [img.id]};
+  }
+
+  size(img: ImageRecord): number {
+    return img.layers.reduce((n, l) => n + l.size, 0);
+  }
+
+  /** `podman image inspect` shape. */
+  inspectView(img: ImageView, driver: string): Record<string, unknown> {
+    const cfg = img.config;
+    return {
+      Id: img.id,
+      Digest: img.digest,
+      RepoTags: img.names,
+      RepoDigests: img.names.map((n) => `${n.replace(/:[^:/]*$/, '')}@${img.digest}`),
+      Parent: '',
+      Comment: cfg.history?.[0]?.comment ?? '',
+      Created: cfg.created ?? img.created,
+      Config: cfg.config ?? {},
+      Version: '',
+      Author: cfg.author ?? '',
+      Architecture: cfg.architecture,
+      Os: cfg.os,
+      Size: this.size(img),
+      VirtualSize: this.size(img),
+      GraphDriver: {Name: driver, Data: {UpperDir: this.ctx.layers.diffDir(img.layers[img.layers.length - 1]?.diffId ?? img.configDigest),
+        LowerDir: img.layers.slice(0, -1).reverse().map((l) => this.ctx.layers.diffDir(l.diffId)).join(':') || undefined}},
+      RootFS: {Type: 'layers', Layers: cfg.rootfs.diff_ids},
+      Labels: cfg.config?.Labels ?? null,
+      Annotations: {},
+      ManifestType: OCI_MANIFEST,
+      User: cfg.config?.User ?? '',
+      History: cfg.history ?? [],
+      NamesHistory: img.names,
+    };
+  }
+}
+
+/** A short name given to burrow for a new image lands under localhost/, as in Podman. */
+export function qualify(name: string): string {
+  return canonicalName(parseReference(name));
+}
+
+function openSource(source: string): fs.ReadStream {
+  if (/^https?:\/\//.test(source)) throw new InvalidInputError(`importing from a URL (${source}) is not supported yet`, {hint: 'download the file first'});
+  try {
+    const st = fs.statSync(source);
+    if (!st.isFile()) throw new InvalidInputError(`${source} is not a regular file`, {hint: 'give the path of a tar archive, or - for stdin'});
+  } catch (e) {
+    if (e instanceof BurrowError) throw e;
+    throw new InvalidInputError(`cannot read ${source}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message}`, {hint: 'give the path of a tar archive, or - for stdin'});
+  }
+  return fs.createReadStream(path.resolve(source));
+}
+
+function isGzip(file: string): boolean {
+  const fd = fs.openSync(file, 'r');
+  try {
+    const b = Buffer.alloc(2);
+    fs.readSync(fd, b, 0, 2, 0);
+    return b[0] === 0x1f && b[1] === 0x8b;
+  } finally {
+    fs.closeSync(fd);
+  }
+}

@@ -1,0 +1,121 @@
+// Starts conmon, the per-container monitor. conmon runs `runtime create`, reports the container's pid
+// (or the runtime's error) on a sync pipe, writes the exit code to exits/<id> when the container ends and
+// then runs burrow's exit command (`container cleanup`), so no burrow process has to stay around.
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import {ContainerCommandError, ExitCode, HostConfigError, ProcessError} from '../errors';
+import {logLevel} from '../log';
+import type {PrivilegedExec} from '../../rootless/privileged';
+import * as runner from '../process/runner';
+import {findTool} from './host-tools';
+
+export interface ConmonStart {
+  id: string;
+  name: string;
+  bundle: string;
+  runtimePath: string;
+  runtimeRoot: string;
+  logPath: string;
+  exitDir: string;
+  socketDir: string;
+  exitCommand: string[];
+}
+
+export interface ConmonStarted {
+  pid: number;
+  conmonPid?: number;
+}
+
+export function conmonArgs(o: ConmonStart, conmon: string): string[] {
+  const args = [conmon, '--api-version', '1', '-c', o.id, '-u', o.id, '-r', o.runtimePath, '-b', o.bundle,
+    '-p', path.join(o.bundle, 'pidfile'), '-n', o.name, '--exit-dir', o.exitDir, '--persist-dir', o.bundle,
+    '--socket-dir-path', o.socketDir, '--full-attach', '-l', `k8s-file:${o.logPath}`, '--log-level', conmonLogLevel(),
+    '--runtime-arg', '--log-format=json', '--runtime-arg', '--log', `--runtime-arg=${path.join(o.bundle, 'oci-log')}`,
+    '--runtime-arg', '--root', `--runtime-arg=${o.runtimeRoot}`,
+    '--conmon-pidfile', path.join(o.bundle, 'conmon.pid'), '--syslog'];
+  if (o.exitCommand.length > 0) {
+    args.push('--exit-command', o.exitCommand[0]);
+    for (const a of o.exitCommand.slice(1)) args.push('--exit-command-arg', a);
+  }
+  return args;
+}
+
+function conmonLogLevel(): string {
+  const l = logLevel();
+  return l === 'warn' ? 'warning' : l;
+}
+
+/** Starts conmon inside the namespace and waits for the container's pid. */
+export async function startConmon(priv: PrivilegedExec, o: ConmonStart): Promise<ConmonStarted> {
+  const conmon = findTool('conmon');
+  if (!conmon) throw new HostConfigError('conmon is not installed', {hint: 'install the conmon package (apt install conmon)'});
+  fs.rmSync(path.join(o.bundle, 'oci-log'), {force: true});
+  const argv = await priv.wrap(conmonArgs(o, conmon));
+  const child = runner.start(argv, {
+    stdio: ['ignore', 'ignore', 'pipe', 'pipe'],
+    env: {...priv.childEnv(), _OCI_SYNCPIPE: '3'},
+    detached: true,
+  });
+  const stderr: Buffer[] = [];
+  child.stderr!.on('data', (b: Buffer) => stderr.push(b));
+  const sync = child.stdio[3] as NodeJS.ReadableStream;
+  const message = await new Promise<string>((resolve, reject) => {
+    let text = '';
+    sync.on('data', (b: Buffer) => {
+      text += b.toString();
+      if (text.includes('\n')) resolve(text);
+    });
+    sync.on('end', () => resolve(text));
+    sync.on('error', () => resolve(text));
+    child.on('error', reject);
+  });
+  (sync as unknown as {destroy(): void}).destroy();
+  child.stderr!.destroy();
+  child.unref();
+  const line = message.split('\n').find((l) => l.trim().startsWith('{'));
+  if (!line) {
+    throw new ProcessError(`conmon failed to start the container${stderr.length ? `: ${Buffer.concat(stderr).toString().trim()}` : ''}`, argv, Buffer.concat(stderr).toString(), null);
+  }
+  const parsed = JSON.parse(line) as {data: number; message?: string};
+  if (parsed.data < 0) throw runtimeFailure(parsed.message ?? '', readOciLog(o.bundle));
+  return {pid: parsed.data, conmonPid: readPid(path.join(o.bundle, 'conmon.pid'))};
+}
+
+/** The runtime's own words, from its JSON log. */
+function readOciLog(bundle: string): string {
+  try {
+    const lines = fs.readFileSync(path.join(bundle, 'oci-log'), 'utf8').trim().split('\n');
+    const errors = lines.map((l) => {
+      try {
+        return JSON.parse(l) as {level?: string; msg?: string};
+      } catch {
+        return {msg: l};
+      }
+    }).filter((e) => e.level === 'error' || e.level === undefined);
+    return errors.map((e) => e.msg ?? '').filter(Boolean).pop() ?? '';
+  } catch {
+    return '';
+  }
+}
+
+/** Podman's mapping: a missing command is 127, one that cannot be executed 126, anything else 125. */
+export function runtimeFailure(conmonMessage: string, runtimeMessage: string): Error {
+  const text = runtimeMessage || conmonMessage;
+  const cleaned = text.replace(/^runc (create|run) failed: /, '').replace(/^unable to start container process: /, '');
+  if (/executable file not found|no such file or directory/i.test(text)) {
+    return new ContainerCommandError(`${cleaned}: OCI runtime attempted to invoke a command that was not found`, {exitCode: ExitCode.NotFound});
+  }
+  if (/permission denied|exec format error|is a directory/i.test(text)) {
+    return new ContainerCommandError(`${cleaned}: OCI permission denied`, {exitCode: ExitCode.CannotInvoke});
+  }
+  return new ContainerCommandError(`OCI runtime error: ${cleaned || 'the runtime failed to create the container'}`, {exitCode: ExitCode.Engine});
+}
+
+export function readPid(file: string): number | undefined {
+  try {
+    const n = Number(fs.readFileSync(file, 'utf8').trim());
+    return Number.isInteger(n) && n > 0 ? n : undefined;
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,419 @@
+// Container lifecycle without a daemon: create, start (through conmon), stop, kill, remove, wait and
+// the exit-time cleanup that conmon's exit command (or a waiting `burrow run`) performs exactly once.
+// Every state change happens under the container's lock; waiting happens outside it.
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import {BurrowError, ContainerCommandError, ExitCode, InvalidInputError, InvalidStateError, NoSuchObjectError} from '../errors';
+import {log} from '../log';
+import {bootId, isAlive} from '../../rootless/proc';
+import type {EngineContext} from '../engine/context';
+import {writeJsonAtomic} from '../storage/atomic-file';
+import {withLock} from '../storage/lock';
+import type {ContainerConfig, ContainerState, ContainerView} from '../storage/container-store';
+import type {ImageView} from '../storage/image-store';
+import {mappedSize} from '../../rootless/subid';
+import {generateSpec, mergeEnv} from './oci-spec';
+import {resolveUser} from './user-resolver';
+import {writeContainerFiles} from './container-files';
+import {startConmon} from './conmon';
+import {mountRootfs, unmountRootfs, type DriverName} from './rootfs-driver';
+import {isRunning, observedState, readExitFile} from './container-state';
+import {normalizeSignal} from './signals';
+import {findTool} from './host-tools';
+
+export interface CreateOptions {
+  image: string;
+  command: string[];
+  name?: string;
+  env: string[];
+  envFiles: string[];
+  workdir?: string;
+  user?: string;
+  entrypoint?: string;
+  hostname?: string;
+  labels: string[];
+  network?: string;
+  readOnly: boolean;
+  capAdd: string[];
+  capDrop: string[];
+  init: boolean;
+  stopSignal?: string;
+  stopTimeout?: number;
+  rm: boolean;
+  createCommand: string[];
+}
+
+export const VERSION = (require('../../../package.json') as {version: string}).version;
+
+export class ContainerManager {
+  constructor(private readonly ctx: EngineContext) {}
+
+  // ---- create ----
+
+  async create(o: CreateOptions): Promise<ContainerConfig> {
+    await this.ctx.ready();
+    const network = parseNetwork(o.network);
+    const env = [...readEnvFiles(o.envFiles), ...expandEnv(o.env)];
+    const labels = parseLabels(o.labels);
+    const driver = (await this.ctx.driver()).name;
+    // The images lock keeps `rmi` from removing the image between lookup and the record's creation.
+    return withLock(this.ctx.images.lockFile, () => {
+      const image = this.ctx.images.resolve(o.image);
+      const fields = this.resolveFields(o, image);
+      return this.ctx.containers.create({
+        ...fields, imageId: image.id, imageName: image.names[0] ?? image.id, env: mergeEnv(image.config.config?.Env, env),
+        labels: {...(image.config.config?.Labels ?? {}), ...labels}, network, readOnly: o.readOnly, capAdd: o.capAdd, capDrop: o.capDrop,
+        init: o.init, hostname: o.hostname, autoRemove: o.rm, createCommand: o.createCommand, driver, name: o.name,
+      });
+    }, 'images');
+  }
+
+  private resolveFields(o: CreateOptions, image: ImageView) {
+    const ic = image.config.config ?? {};
+    let entrypoint: string[];
+    let command: string[];
+    if (o.entrypoint !== undefined) {
+      entrypoint = parseEntrypoint(o.entrypoint);
+      // As in Podman and Docker: a new entrypoint discards the image's CMD.
+      command = o.command;
+    } else {
+      entrypoint = ic.Entrypoint ?? [];
+      command = o.command.length > 0 ? o.command : (ic.Cmd ?? []);
+    }
+    const args = [...entrypoint, ...command];
+    if (args.length === 0) {
+      throw new InvalidInputError('no command or entrypoint provided, and no CMD or ENTRYPOINT from image', {hint: `give a command: burrow run ${o.image} COMMAND`});
+    }
+    return {
+      args, entrypoint, command,
+      workdir: o.workdir ?? (ic.WorkingDir || '/'),
+      user: o.user ?? ic.User ?? '',
+      stopSignal: normalizeSignal(o.stopSignal ?? ic.StopSignal ?? 'SIGTERM'),
+      stopTimeout: o.stopTimeout ?? 10,
+    };
+  }
+
+  // ---- start ----
+
+  /** Starts a created or exited container. `attached` marks a foreground `run` that will do the cleanup. */
+  async start(id: string, opts: {attached?: boolean} = {}): Promise<ContainerState> {
+    await this.ctx.ready();
+    const runtime = await this.ctx.runtime();
+    return this.ctx.containers.update(id, async (v) => {
+      let st = observedState(v, this.ctx.exitDir);
+      if (isRunning(st)) return st;
+      if (st.status === 'exited' || st.mounted) st = await this.cleanupLocked(v, st, {keep: true});
+      const c = v.config;
+      const userdata = this.ctx.containers.userdataDir(c.id);
+      const merged = path.join(this.ctx.containers.containerDir(c.id), 'merged');
+      const image = this.ctx.images.get(c.imageId);
+      if (!image) throw new NoSuchObjectError(`image ${c.imageId} of container ${c.name} is gone`, {hint: 'remove the container and create it again'});
+      const lowers = image.layers.map((l) => path.dirname(this.ctx.layers.diffDir(l.diffId)) + '/diff');
+      await mountRootfs(this.ctx.priv, c.driver as DriverName, {
+        lowers, upper: path.join(this.ctx.containers.containerDir(c.id), 'diff'), work: path.join(this.ctx.containers.containerDir(c.id), 'work'),
+        merged, empty: path.join(this.ctx.containers.containerDir(c.id), 'work'),
+      });
+      st = {...st, mounted: true};
+      this.ctx.containers.writeState(c.id, st);
+      try {
+        const hostname = c.hostname ?? (c.network === 'host' ? os.hostname() : c.id.slice(0, 12));
+        writeContainerFiles(userdata, c, hostname, this.ctx.identity.rootless, VERSION);
+        const user = resolveUser(c.user, this.readImageFile(image, 'etc/passwd'), this.readImageFile(image, 'etc/group'));
+        const spec = generateSpec({
+          config: c, rootfs: merged, userdata, rootless: this.ctx.identity.rootless, mappedIds: mappedSize(this.ctx.mappings().gidMap),
+          user, hostname, initPath: c.init ? initBinary() : undefined,
+        });
+        writeJsonAtomic(path.join(userdata, 'config.json'), spec);
+        fs.mkdirSync(this.ctx.exitDir, {recursive: true});
+        fs.rmSync(path.join(this.ctx.exitDir, c.id), {force: true});
+        fs.mkdirSync(this.ctx.runtimeRoot, {recursive: true});
+        fs.mkdirSync(this.ctx.socketDir, {recursive: true});
+        const started = await startConmon(this.ctx.priv, {
+          id: c.id, name: c.name, bundle: userdata, runtimePath: runtime.path, runtimeRoot: this.ctx.runtimeRoot,
+          logPath: this.ctx.containers.logPath(c.id), exitDir: this.ctx.exitDir, socketDir: this.ctx.socketDir,
+          exitCommand: this.exitCommand(c.id, opts.attached ? process.pid : 0),
+        });
+        await this.ctx.priv.run([runtime.path, '--root', this.ctx.runtimeRoot, 'start', c.id]);
+        st = {
+          ...st, status: 'running', pid: started.pid, conmonPid: started.conmonPid, startedAt: new Date().toISOString(),
+          finishedAt: undefined, exitCode: undefined, error: undefined, bootId: bootId(), runtime: runtime.path,
+          attachedPid: opts.attached ? process.pid : undefined, restartCount: st.restartCount,
+        };
+        this.ctx.containers.writeState(c.id, st);
+        return st;
+      } catch (e) {
+        // Leave a clean "created" container: no mount, no runtime state.
+        await this.ctx.priv.run([runtime.path, '--root', this.ctx.runtimeRoot, 'delete', '--force', c.id], {okStatuses: [0, 1]}).catch(() => undefined);
+        await unmountRootfs(this.ctx.priv, c.driver as DriverName, merged).catch(() => undefined);
+        this.ctx.containers.writeState(c.id, {...st, status: 'created', mounted: false, error: (e as Error).message});
+        throw e;
+      }
+    });
+  }
+
+  /**
+   * The exit command conmon runs when the container ends: this same CLI, told where storage is. A
+   * foreground `run` that is still waiting does the cleanup itself, so the shell guard skips starting a
+   * second Node process then; if that `run` was killed, the guard lets the cleanup through.
+   */
+  private exitCommand(id: string, attachedPid: number): string[] {
+    const bin = path.resolve(__dirname, '../../../bin/burrow');
+    const guard = 'if [ "$1" != 0 ]; then s=$(sed -n "s/.*) \\(.\\).*/\\1/p" "/proc/$1/stat" 2>/dev/null); ' +
+      'case "$s" in ""|Z|X) ;; *) exit 0;; esac; fi; shift; exec "$@"';
+    return ['/bin/sh', '-c', guard, 'burrow-exit', String(attachedPid), process.execPath, bin, '--root', this.ctx.paths.root, '--runroot', this.ctx.paths.runroot, 'container', 'cleanup', id];
+  }
+
+  /** Reads a file of the image's merged view from the top layer down, without mounting anything. */
+  private readImageFile(image: ImageView | {layers: {diffId: string}[]}, rel: string): string | undefined {
+    for (const l of [...image.layers].reverse()) {
+      const p = path.join(this.ctx.layers.diffDir(l.diffId), rel);
+      try {
+        const st = fs.lstatSync(p);
+        if (st.isCharacterDevice()) return undefined; // a whiteout hides it
+        if (st.isFile()) return fs.readFileSync(p, 'utf8');
+      } catch {
+        // not in this layer
+      }
+    }
+    return undefined;
+  }
+
+  // ---- stop / kill ----
+
+  async kill(id: string, signal = 'SIGKILL'): Promise<void> {
+    const v = this.ctx.containers.resolve(id);
+    const st = observedState(v, this.ctx.exitDir);
+    if (!isRunning(st)) {
+      throw new InvalidStateError(`can only kill running containers. ${v.config.id} is in state ${st.status}: container state improper`);
+    }
+    await this.signal(v, normalizeSignal(signal), st);
+  }
+
+  private async signal(v: ContainerView, signal: string, st: ContainerState): Promise<void> {
+    const runtime = st.runtime ?? (await this.ctx.runtime()).path;
+    const res = await this.ctx.priv.run([runtime, '--root', this.ctx.runtimeRoot, 'kill', v.config.id, signal.replace(/^SIG/, '')], {okStatuses: [0, 1]});
+    if (res.status !== 0 && !/not running|container not found|does not exist|process already finished/i.test(res.stderr)) {
+      throw new BurrowError(`sending ${signal} to ${v.config.name}: ${res.stderr.trim().split('\n').pop()}`);
+    }
+  }
+
+  /** Stop signal, then SIGKILL after `timeout` seconds; then the exit-time cleanup. */
+  async stop(id: string, timeout?: number): Promise<void> {
+    const v = this.ctx.containers.resolve(id);
+    const st = observedState(v, this.ctx.exitDir);
+    if (isRunning(st)) {
+      const wait = timeout ?? v.config.stopTimeout;
+      if (wait > 0) {
+        await this.signal(v, v.config.stopSignal, st);
+        if ((await this.waitExit(v.config.id, wait * 1000)) === undefined) {
+          log.warn(`StopSignal ${v.config.stopSignal} failed to stop container ${v.config.name} in ${wait} seconds, resorting to SIGKILL`);
+        }
+      }
+      if (readExitFile(this.ctx.exitDir, v.config.id) === undefined) {
+        await this.signal(v, 'SIGKILL', st);
+        await this.waitExit(v.config.id, 30_000);
+      }
+    }
+    await this.cleanup(v.config.id);
+  }
+
+  // ---- wait / cleanup / remove ----
+
+  /** Waits until conmon records the exit; returns the code, or undefined on timeout. */
+  async waitExit(id: string, timeoutMs = Infinity): Promise<number | undefined> {
+    const deadline = Date.now() + timeoutMs;
+    fs.mkdirSync(this.ctx.exitDir, {recursive: true});
+    let watcher: fs.FSWatcher | undefined;
+    let wake: (() => void) | undefined;
+    try {
+      watcher = fs.watch(this.ctx.exitDir, () => wake?.());
+      watcher.on('error', () => undefined);
+    } catch {
+      watcher = undefined;
+    }
+    try {
+      for (;;) {
+        const exit = readExitFile(this.ctx.exitDir, id);
+        if (exit) return exit.code;
+        const v = this.ctx.containers.read(id);
+        if (!v) return undefined;
+        const st = observedState(v, this.ctx.exitDir);
+        if (!isRunning(st)) return st.exitCode;
+        const left = deadline - Date.now();
+        if (left <= 0) return undefined;
+        await new Promise<void>((r) => {
+          const t = setTimeout(r, Math.min(left, 250));
+          wake = () => {
+            clearTimeout(t);
+            r();
+          };
+        });
+      }
+    } finally {
+      watcher?.close();
+    }
+  }
+
+  /**
+   * After the container ended: record the exit, unmount, drop the runtime's state and, for --rm,
+   * remove it. Idempotent and under the lock, so conmon's exit command and a waiting `run` can both
+   * call it and the work is done once. `fromAttached` is the foreground run itself.
+   */
+  async cleanup(id: string, opts: {fromAttached?: boolean} = {}): Promise<{exitCode?: number; removed: boolean}> {
+    if (!this.ctx.containers.exists(id)) return {removed: true};
+    return this.ctx.containers.update(id, async (v) => {
+      const st = observedState(v, this.ctx.exitDir);
+      if (isRunning(st)) return {exitCode: undefined, removed: false};
+      const cleaned = await this.cleanupLocked(v, st, {keep: true});
+      const attachedElsewhere = cleaned.attachedPid !== undefined && cleaned.attachedPid !== process.pid && !opts.fromAttached && isAlive(cleaned.attachedPid);
+      if (v.config.autoRemove && st.status === 'exited' && !attachedElsewhere) {
+        await this.removeLocked(v);
+        return {exitCode: cleaned.exitCode, removed: true};
+      }
+      return {exitCode: cleaned.exitCode, removed: false};
+    });
+  }
+
+  private async cleanupLocked(v: ContainerView, st: ContainerState, _o: {keep: boolean}): Promise<ContainerState> {
+    const c = v.config;
+    // The mount table, not the state file, decides: a crash between mounting and recording leaves a mount.
+    {
+      await unmountRootfs(this.ctx.priv, c.driver as DriverName, path.join(this.ctx.containers.containerDir(c.id), 'merged'));
+    }
+    if (st.runtime) {
+      await this.ctx.priv.run([st.runtime, '--root', this.ctx.runtimeRoot, 'delete', '--force', c.id], {okStatuses: [0, 1]}).catch(() => undefined);
+    }
+    const next: ContainerState = {...st, mounted: false, runtime: undefined, pid: undefined, conmonPid: undefined};
+    this.ctx.containers.writeState(c.id, next);
+    return next;
+  }
+
+  async remove(ref: string, opts: {force?: boolean} = {}): Promise<string> {
+    const v = this.ctx.containers.resolve(ref);
+    let st = observedState(v, this.ctx.exitDir);
+    if (isRunning(st)) {
+      if (!opts.force) {
+        throw new InvalidStateError(`cannot remove container ${v.config.id} as it is running - running or paused containers cannot be removed without force: container state improper`,
+          {exitCode: 2, hint: 'stop it first (`burrow stop`) or use `burrow rm -f`'});
+      }
+      await this.signal(v, 'SIGKILL', st);
+      await this.waitExit(v.config.id, 30_000);
+    }
+    await this.ctx.containers.update(v.config.id, async (cur) => {
+      st = observedState(cur, this.ctx.exitDir);
+      if (isRunning(st)) throw new InvalidStateError(`container ${cur.config.name} is still running`);
+      await this.cleanupLocked(cur, st, {keep: false});
+      await this.removeLocked(cur);
+    });
+    return v.config.id;
+  }
+
+  private async removeLocked(v: ContainerView): Promise<void> {
+    const doomed = this.ctx.containers.detach(v);
+    fs.rmSync(path.join(this.ctx.exitDir, v.config.id), {force: true});
+    await this.removeTree(doomed);
+  }
+
+  /** rm -rf that first detaches whatever is still mounted inside (rm --one-file-system would skip it). */
+  private async removeTree(dir: string): Promise<void> {
+    await unmountRootfs(this.ctx.priv, 'overlay', dir);
+    await this.ctx.priv.run(['rm', '-rf', '--one-file-system', '--', dir]);
+  }
+
+  /**
+   * Finishes what dead processes left: temp directories of interrupted creates/removes, and --rm
+   * containers that ended while nobody could clean them up. Cheap when there is nothing to do.
+   */
+  async sweep(): Promise<void> {
+    for (const s of this.list()) {
+      const unattended = s.state.status === 'exited' && (s.state.attachedPid === undefined || !isAlive(s.state.attachedPid));
+      // An exited container whose stored state still says running (or mounted) was never cleaned up.
+      const stale = s.config.autoRemove || s.state.mounted === true || s.state.runtime !== undefined;
+      if (unattended && stale) await this.cleanup(s.config.id).catch(() => undefined);
+    }
+    for (const dir of this.ctx.containers.leftovers(isAlive)) await this.removeTree(dir).catch(() => undefined);
+  }
+
+  // ---- views ----
+
+  view(ref: string): {config: ContainerConfig; state: ContainerState} {
+    const v = this.ctx.containers.resolve(ref);
+    return {config: v.config, state: observedState(v, this.ctx.exitDir)};
+  }
+
+  list(): {config: ContainerConfig; state: ContainerState}[] {
+    return this.ctx.containers.list().map((v) => ({config: v.config, state: observedState(v, this.ctx.exitDir)}));
+  }
+}
+
+export function parseNetwork(value: string | undefined): 'none' | 'host' {
+  const v = value ?? 'host';
+  if (v === 'none' || v === 'host') return v;
+  if (v === 'bridge' || v === 'slirp4netns' || v === 'pasta' || v === 'private') {
+    throw new InvalidInputError(`--network ${v} is not supported yet`, {hint: 'use --network host (the default for now) or --network none'});
+  }
+  throw new InvalidInputError(`invalid --network "${v}"`, {hint: 'use --network host or --network none'});
+}
+
+function parseEntrypoint(value: string): string[] {
+  const t = value.trim();
+  if (t.startsWith('[')) {
+    try {
+      const arr = JSON.parse(t) as unknown;
+      if (Array.isArray(arr) && arr.every((x) => typeof x === 'string')) return arr as string[];
+    } catch {
+      // not JSON: a plain command
+    }
+  }
+  return value === '' ? [] : [value];
+}
+
+export function parseLabels(list: readonly string[]): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const l of list) {
+    const eq = l.indexOf('=');
+    if (eq === 0) throw new InvalidInputError(`invalid label "${l}"`, {hint: 'use --label KEY=VALUE'});
+    if (eq < 0) out[l] = '';
+    else out[l.slice(0, eq)] = l.slice(eq + 1);
+  }
+  return out;
+}
+
+/** `-e NAME` takes NAME from burrow's own environment (skipped when unset); `-e 'PRE*'` takes every match. */
+export function expandEnv(list: readonly string[], env: NodeJS.ProcessEnv = process.env): string[] {
+  const out: string[] = [];
+  for (const e of list) {
+    if (e.includes('=')) {
+      if (e.startsWith('=')) throw new InvalidInputError(`invalid environment variable "${e}"`, {hint: 'use -e NAME=VALUE'});
+      out.push(e);
+    } else if (e.endsWith('*')) {
+      const prefix = e.slice(0, -1);
+      for (const [k, v] of Object.entries(env)) if (k.startsWith(prefix) && v !== undefined) out.push(`${k}=${v}`);
+    } else if (env[e] !== undefined) {
+      out.push(`${e}=${env[e]}`);
+    }
+  }
+  return out;
+}
+
+export function readEnvFiles(files: readonly string[]): string[] {
+  const out: string[] = [];
+  for (const f of files) {
+    let text: string;
+    try {
+      text = fs.readFileSync(f, 'utf8');
+    } catch (e) {
+      throw new InvalidInputError(`cannot read env file ${f}: ${(e as NodeJS.ErrnoException).code}`, {hint: 'check the path given to --env-file'});
+    }
+    const lines = text.split('\n').map((l) => l.trim()).filter((l) => l !== '' && !l.startsWith('#'));
+    out.push(...expandEnv(lines));
+  }
+  return out;
+}
+
+function initBinary(): string {
+  const p = findTool('catatonit') ?? findTool('tini-static');
+  if (!p) throw new ContainerCommandError('--init needs catatonit on the host', {exitCode: ExitCode.Engine, hint: 'install the catatonit package'});
+  return p;
+}

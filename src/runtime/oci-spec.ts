@@ -1,0 +1,140 @@
+// Generates the OCI runtime config.json for a container, following Podman's defaults: namespaces,
+// mounts of proc/dev/devpts/shm/mqueue/sys, masked and read-only paths, capabilities, the environment
+// and the container files (/etc/hosts, /etc/hostname, /etc/resolv.conf). Pure: no I/O.
+import type {ContainerConfig} from '../storage/container-store';
+import {effectiveCapabilities} from './capabilities';
+
+export interface ProcessUser {
+  uid: number;
+  gid: number;
+  additionalGids: number[];
+  home?: string;
+}
+
+export interface SpecInput {
+  config: ContainerConfig;
+  rootfs: string;
+  /** directory holding hosts, hostname and resolv.conf */
+  userdata: string;
+  rootless: boolean;
+  /** number of ids mapped in the user namespace (decides whether gid 5 can own /dev/pts) */
+  mappedIds: number;
+  user: ProcessUser;
+  hostname: string;
+  /** path of a static init (catatonit) on the host, bind-mounted when --init */
+  initPath?: string;
+}
+
+export const DEFAULT_PATH = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
+export const INIT_PATH_IN_CONTAINER = '/run/podman-init';
+
+const MASKED_PATHS = ['/proc/acpi', '/proc/kcore', '/proc/keys', '/proc/latency_stats', '/proc/timer_list',
+  '/proc/timer_stats', '/proc/sched_debug', '/proc/scsi', '/sys/firmware', '/sys/fs/selinux', '/sys/dev/block'];
+const READONLY_PATHS = ['/proc/asound', '/proc/bus', '/proc/fs', '/proc/irq', '/proc/sys', '/proc/sysrq-trigger'];
+
+interface Mount {
+  destination: string;
+  type: string;
+  source: string;
+  options: string[];
+}
+
+/** Later entries win; an entry is KEY=VALUE (a bare KEY is kept as given). */
+export function mergeEnv(...lists: (readonly string[] | undefined)[]): string[] {
+  const out = new Map<string, string>();
+  for (const list of lists) {
+    for (const e of list ?? []) {
+      const eq = e.indexOf('=');
+      out.set(eq < 0 ? e : e.slice(0, eq), e);
+    }
+  }
+  return [...out.values()];
+}
+
+export function generateSpec(input: SpecInput): Record<string, unknown> {
+  const c = input.config;
+  const caps = effectiveCapabilities(c.capAdd, c.capDrop);
+  const isRoot = input.user.uid === 0;
+  const env = mergeEnv(
+    [`PATH=${DEFAULT_PATH}`, 'TERM=xterm', 'container=podman'],
+    c.env,
+    [`HOSTNAME=${input.hostname}`],
+    c.env.some((e) => e.startsWith('HOME=')) ? [] : [`HOME=${input.user.home ?? (isRoot ? '/root' : '/')}`],
+  );
+  const args = c.init ? [INIT_PATH_IN_CONTAINER, '--', ...c.args] : c.args;
+
+  const namespaces: {type: string}[] = [{type: 'pid'}, {type: 'ipc'}, {type: 'uts'}, {type: 'mount'}];
+  if (c.network !== 'host') namespaces.push({type: 'network'});
+  if (!input.rootless) namespaces.push({type: 'cgroup'});
+
+  return {
+    ociVersion: '1.0.2-dev',
+    process: {
+      terminal: false,
+      user: {uid: input.user.uid, gid: input.user.gid, additionalGids: input.user.additionalGids},
+      args,
+      env,
+      cwd: c.workdir || '/',
+      capabilities: {
+        bounding: caps,
+        effective: isRoot ? caps : [],
+        permitted: isRoot ? caps : [],
+        inheritable: [],
+        ambient: [],
+      },
+      noNewPrivileges: false,
+      oomScoreAdj: 0,
+    },
+    root: {path: input.rootfs, readonly: c.readOnly},
+    hostname: input.hostname,
+    mounts: mounts(input),
+    annotations: {
+      'io.container.manager': 'burrow',
+      'org.opencontainers.image.stopSignal': c.stopSignal,
+      ...c.labels,
+    },
+    linux: {
+      namespaces,
+      maskedPaths: MASKED_PATHS,
+      readonlyPaths: READONLY_PATHS,
+      ...(input.rootless ? {} : {cgroupsPath: `/burrow/${c.id}`, resources: {devices: [{allow: false, access: 'rwm'}]}}),
+    },
+  };
+}
+
+function mounts(input: SpecInput): Mount[] {
+  const c = input.config;
+  const ownTtyGroup = input.mappedIds > 5;
+  const list: Mount[] = [
+    {destination: '/proc', type: 'proc', source: 'proc', options: ['nosuid', 'noexec', 'nodev']},
+    {destination: '/dev', type: 'tmpfs', source: 'tmpfs', options: ['nosuid', 'strictatime', 'mode=755', 'size=65536k']},
+    {destination: '/dev/pts', type: 'devpts', source: 'devpts',
+      options: ['nosuid', 'noexec', 'newinstance', 'ptmxmode=0666', 'mode=0620', ...(ownTtyGroup ? ['gid=5'] : [])]},
+    {destination: '/dev/mqueue', type: 'mqueue', source: 'mqueue', options: ['nosuid', 'noexec', 'nodev']},
+    {destination: '/dev/shm', type: 'tmpfs', source: 'shm', options: ['nosuid', 'noexec', 'nodev', 'mode=1777', 'size=65536000']},
+  ];
+  // Rootless, sysfs can only be mounted when the container has its own network namespace (which our
+  // user namespace then owns); with the host's network it is bind-mounted, as Podman does.
+  if (input.rootless && c.network === 'host') {
+    list.push({destination: '/sys', type: 'bind', source: '/sys', options: ['rbind', 'nosuid', 'noexec', 'nodev', 'ro']});
+  } else {
+    list.push({destination: '/sys', type: 'sysfs', source: 'sysfs', options: ['nosuid', 'noexec', 'nodev', 'ro']});
+  }
+  if (!input.rootless) {
+    list.push({destination: '/sys/fs/cgroup', type: 'cgroup', source: 'cgroup', options: ['nosuid', 'noexec', 'nodev', 'relatime', 'ro']});
+  }
+  for (const f of ['hosts', 'hostname', 'resolv.conf']) {
+    list.push({destination: `/etc/${f}`, type: 'bind', source: `${input.userdata}/${f}`, options: ['bind', 'rprivate', 'nosuid', 'noexec', 'nodev']});
+  }
+  list.push({destination: '/run/.containerenv', type: 'bind', source: `${input.userdata}/.containerenv`, options: ['bind', 'rprivate', 'nosuid', 'nodev', 'ro']});
+  if (c.init && input.initPath) {
+    list.push({destination: INIT_PATH_IN_CONTAINER, type: 'bind', source: input.initPath, options: ['bind', 'rprivate', 'nosuid', 'nodev', 'ro']});
+  }
+  if (c.readOnly) {
+    // Podman's --read-only-tmpfs default: writable scratch space where programs expect it.
+    for (const d of ['/tmp', '/var/tmp', '/run']) {
+      list.push({destination: d, type: 'tmpfs', source: 'tmpfs', options: ['rw', 'rprivate', 'nosuid', 'nodev', 'tmpcopyup']});
+    }
+  }
+  return list;
+}

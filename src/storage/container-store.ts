@@ -1,0 +1,216 @@
+// Container records: containers/<id>/container.json (what was asked for, written once at creation) and
+// state.json (lifecycle, rewritten under the container's lock), plus the container's own directories.
+// Names live in containers/names/ so that two concurrent creates can never take the same name.
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import {randomBytes} from 'node:crypto';
+import {InvalidInputError, NameInUseError, NoSuchObjectError} from '../errors';
+import {readJson, writeJsonAtomic} from './atomic-file';
+import {NameTable} from './names';
+import {randomName} from './random-name';
+import {withLock} from './lock';
+
+export type NetworkMode = 'none' | 'host';
+
+export interface ContainerConfig {
+  id: string;
+  name: string;
+  created: string;
+  imageId: string;
+  /** the image name the user gave, as resolved */
+  imageName: string;
+  /** final argv: entrypoint + command */
+  args: string[];
+  entrypoint: string[];
+  command: string[];
+  env: string[];
+  workdir: string;
+  user: string;
+  hostname?: string;
+  labels: Record<string, string>;
+  network: NetworkMode;
+  readOnly: boolean;
+  capAdd: string[];
+  capDrop: string[];
+  init: boolean;
+  stopSignal: string;
+  stopTimeout: number;
+  autoRemove: boolean;
+  createCommand: string[];
+  /** storage driver used for the rootfs */
+  driver: string;
+}
+
+export type ContainerStatus = 'created' | 'running' | 'stopping' | 'exited' | 'removing';
+
+export interface ContainerState {
+  status: ContainerStatus;
+  pid?: number;
+  conmonPid?: number;
+  startedAt?: string;
+  finishedAt?: string;
+  exitCode?: number;
+  /** boot the container was started in; a reboot ends every container */
+  bootId?: string;
+  mounted?: boolean;
+  /** the runtime that started it */
+  runtime?: string;
+  /** a foreground `burrow run` waiting on it, which then does the --rm itself */
+  attachedPid?: number;
+  restartCount: number;
+  error?: string;
+}
+
+export interface ContainerView {
+  config: ContainerConfig;
+  state: ContainerState;
+}
+
+export class ContainerStore {
+  readonly dir: string;
+  readonly names: NameTable;
+
+  /** `lockDir` is in the run root: locks are transient, and a container's own directory moves when removed. */
+  constructor(root: string, private readonly lockDir: string) {
+    this.dir = path.join(root, 'containers');
+    this.names = new NameTable(path.join(this.dir, 'names'));
+  }
+
+  containerDir(id: string): string {
+    return path.join(this.dir, id);
+  }
+  userdataDir(id: string): string {
+    return path.join(this.dir, id, 'userdata');
+  }
+  logPath(id: string): string {
+    return path.join(this.userdataDir(id), 'ctr.log');
+  }
+
+  exists(id: string): boolean {
+    return fs.existsSync(path.join(this.dir, id, 'container.json'));
+  }
+
+  read(id: string): ContainerView | undefined {
+    const config = readJson<ContainerConfig>(path.join(this.dir, id, 'container.json'));
+    const state = readJson<ContainerState>(path.join(this.dir, id, 'state.json'));
+    if (!config || !state) return undefined;
+    return {config, state};
+  }
+
+  list(): ContainerView[] {
+    let entries: string[];
+    try {
+      entries = fs.readdirSync(this.dir);
+    } catch {
+      return [];
+    }
+    const out: ContainerView[] = [];
+    for (const e of entries) {
+      if (!/^[a-f0-9]{64}$/.test(e)) continue;
+      const v = this.read(e);
+      if (v) out.push(v);
+    }
+    return out.sort((a, b) => b.config.created.localeCompare(a.config.created));
+  }
+
+  /** Finds a container by name, full id or unique id prefix. */
+  resolve(ref: string): ContainerView {
+    const byName = this.names.lookup(ref);
+    const id = byName && this.exists(byName) ? byName : this.idFromPrefix(ref);
+    const v = id ? this.read(id) : undefined;
+    if (!v) throw new NoSuchObjectError(`no container with name or ID "${ref}" found: no such container`, {hint: 'list containers with `burrow ps -a`'});
+    return v;
+  }
+
+  private idFromPrefix(ref: string): string | undefined {
+    if (!/^[a-f0-9]{1,64}$/.test(ref)) return undefined;
+    let entries: string[];
+    try {
+      entries = fs.readdirSync(this.dir).filter((e) => /^[a-f0-9]{64}$/.test(e) && e.startsWith(ref));
+    } catch {
+      return undefined;
+    }
+    if (entries.length > 1) throw new InvalidInputError(`more than one container matches "${ref}"`, {hint: 'give more characters of the id or use the name'});
+    return entries[0];
+  }
+
+  /**
+   * Creates the record and directories. The name is reserved first (atomically), the directory is
+   * built under a temp name and renamed into place, so readers never see a half-made container.
+   */
+  create(fields: Omit<ContainerConfig, 'id' | 'name' | 'created'> & {name?: string}): ContainerConfig {
+    fs.mkdirSync(this.dir, {recursive: true});
+    const id = randomBytes(32).toString('hex');
+    const name = this.reserveName(fields.name, id);
+    const config: ContainerConfig = {...fields, id, name, created: new Date().toISOString()};
+    const tmp = path.join(this.dir, `.creating-${process.pid}-${id.slice(0, 12)}`);
+    try {
+      for (const d of ['userdata', 'diff', 'work', 'merged']) fs.mkdirSync(path.join(tmp, d), {recursive: true});
+      writeJsonAtomic(path.join(tmp, 'container.json'), config);
+      writeJsonAtomic(path.join(tmp, 'state.json'), {status: 'created', restartCount: 0} satisfies ContainerState);
+      fs.renameSync(tmp, this.containerDir(id));
+    } catch (e) {
+      fs.rmSync(tmp, {recursive: true, force: true});
+      this.names.release(name, id);
+      throw e;
+    }
+    return config;
+  }
+
+  private reserveName(wanted: string | undefined, id: string): string {
+    if (wanted !== undefined) {
+      if (!/^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/.test(wanted)) {
+        throw new InvalidInputError(`container name "${wanted}" is invalid`, {hint: 'names match [a-zA-Z0-9][a-zA-Z0-9_.-]*'});
+      }
+      const holder = this.names.reserve(wanted, id, (h) => this.exists(h));
+      if (holder !== undefined) {
+        throw new NameInUseError(`the container name "${wanted}" is already in use by ${holder}`, {hint: 'remove that container (`burrow rm`) or choose another --name'});
+      }
+      return wanted;
+    }
+    for (let i = 0; i < 50; i++) {
+      const name = randomName();
+      if (this.names.reserve(name, id, (h) => this.exists(h)) === undefined) return name;
+    }
+    throw new NameInUseError('could not find a free random container name', {hint: 'pass --name'});
+  }
+
+  lockFile(id: string): string {
+    return path.join(this.lockDir, `container-${id}`);
+  }
+
+  /** Runs `fn` under the container's lock with its current view; `fn` may return a new state to store. */
+  async update<T>(id: string, fn: (v: ContainerView) => Promise<T> | T): Promise<T> {
+    return withLock(this.lockFile(id), async () => {
+      const v = this.read(id);
+      if (!v) throw new NoSuchObjectError(`no container with ID "${id}" found: no such container`);
+      return fn(v);
+    }, `container ${id.slice(0, 12)}`);
+  }
+
+  writeState(id: string, state: ContainerState): void {
+    writeJsonAtomic(path.join(this.dir, id, 'state.json'), state);
+  }
+
+  /** Makes the container vanish for readers (rename), returning the directory left to delete. */
+  detach(view: ContainerView): string {
+    const doomed = path.join(this.dir, `.removing-${process.pid}-${view.config.id.slice(0, 12)}-${randomBytes(3).toString('hex')}`);
+    fs.renameSync(this.containerDir(view.config.id), doomed);
+    this.names.release(view.config.name, view.config.id);
+    return doomed;
+  }
+
+  /** Temp directories of creators/removers that died. */
+  leftovers(isAlive: (pid: number) => boolean): string[] {
+    let entries: string[];
+    try {
+      entries = fs.readdirSync(this.dir);
+    } catch {
+      return [];
+    }
+    return entries.filter((e) => {
+      const m = /^\.(?:creating|removing)-(\d+)-/.exec(e);
+      return m !== null && !isAlive(Number(m[1]));
+    }).map((e) => path.join(this.dir, e));
+  }
+}
