@@ -26,4 +26,7 @@ if command -v podman >/dev/null; then
          -n 'podman ps' "${podman[*]} ps"
          -n 'podman run --rm localhost/demo true' "${podman[*]} run --rm localhost/demo true")
 fi
-hyperfine --style basic --warmup 2 --runs "$runs" --export-markdown /dev/stdout "${cmds[@]}" 2>/dev/null | grep '^|'
+table=$(mktemp)
+hyperfine --style none --warmup 2 --runs "$runs" --export-markdown "$table" "${cmds[@]}" >/dev/null
+cat "$table"
+rm -f "$table"

@@ -16,19 +16,13 @@ export default class Start extends BurrowCommand {
     const refs = argv as string[];
     if (refs.length === 0) this.error('start requires at least one container name or ID', {exit: 125});
     const engine = await this.engine(flags);
-    const reports = await engine.start(refs);
-    this.reportErrors(reports);
-    if (flags.attach && refs.length === 1 && !reports[0].error) {
-      const code = await (async () => {
-        let last: number | undefined;
-        for await (const r of engine.logs(refs[0], {follow: true})) (r.stream === 'stderr' ? process.stderr : process.stdout).write(r.data);
-        const [w] = await engine.wait(refs);
-        last = w.value;
-        return last ?? 0;
-      })();
-      process.exitCode = code;
+    if (flags.attach) {
+      if (refs.length !== 1) this.error('you cannot start and attach multiple containers at once', {exit: 125});
+      process.exitCode = await engine.startAttached(refs[0], (r) => (r.stream === 'stderr' ? process.stderr : process.stdout).write(r.data));
       return;
     }
+    const reports = await engine.start(refs);
+    this.reportErrors(reports);
     for (const r of reports) if (!r.error) this.log(r.ref);
   }
 }

@@ -47,7 +47,7 @@ export function readMappings(user: SessionUser, files = {subuid: '/etc/subuid', 
   };
   const owner = (id: number) => ({name: user.name, id});
   const uidRanges: SubIdRange[] = parseSubIds(read(files.subuid), owner(user.uid), files.subuid);
-  const gidRanges: SubIdRange[] = parseSubIds(read(files.subgid), {name: user.name, id: user.gid}, files.subgid);
+  const gidRanges: SubIdRange[] = parseSubIds(read(files.subgid), {name: user.name, id: user.gid, uid: user.uid}, files.subgid);
   const result: IdMappings = {uidMap: buildIdMap(user.uid, uidRanges), gidMap: buildIdMap(user.gid, gidRanges)};
   if (uidRanges.length === 0 || gidRanges.length === 0) {
     const missing = [uidRanges.length === 0 ? files.subuid : '', gidRanges.length === 0 ? files.subgid : ''].filter(Boolean).join(' and ');

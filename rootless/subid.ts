@@ -18,6 +18,8 @@ export interface IdMapEntry {
 export interface Owner {
   name: string;
   id: number;
+  /** uid that numeric owners are matched against when it differs from `id` (subgid lines name a user: login name or UID, as in shadow-utils) */
+  uid?: number;
 }
 
 const MAX_ID = 2 ** 32 - 1;
@@ -33,13 +35,12 @@ export function parseSubIds(text: string, owner: Owner, file: string): SubIdRang
     const line = raw.trim();
     if (line === '' || line.startsWith('#')) return;
     const parts = line.split(':');
-    if (parts.length !== 3) return;
-    const [who, startText, countText] = parts;
-    if (who !== owner.name && who !== String(owner.id)) return;
+    const [who, startText = '', countText = ''] = parts;
+    if (who !== owner.name && who !== String(owner.uid ?? owner.id)) return;
     const start = Number(startText);
     const count = Number(countText);
     const where = `${file} line ${i + 1} ("${line}")`;
-    if (!/^\d+$/.test(startText) || !/^\d+$/.test(countText) || count < 1 || start + count - 1 > MAX_ID) {
+    if (parts.length !== 3 || !/^\d+$/.test(startText) || !/^\d+$/.test(countText) || count < 1 || start + count - 1 > MAX_ID) {
       throw new HostConfigError(`invalid subordinate range at ${where}`, {hint: `fix the line to NAME:START:COUNT with positive numbers`});
     }
     if (owner.id >= start && owner.id < start + count) {

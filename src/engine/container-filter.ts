@@ -22,14 +22,15 @@ export function parseFilters(list: readonly string[]): Filters {
   return out;
 }
 
-export function matchesFilters(s: ContainerSnapshot, filters: Filters, imageId: (ref: string) => string | undefined): boolean {
+/** `createdOf` gives another container's creation time, for since= and before= (it throws for an unknown one). */
+export function matchesFilters(s: ContainerSnapshot, filters: Filters, imageId: (ref: string) => string | undefined, createdOf?: (ref: string) => string): boolean {
   for (const [key, values] of filters) {
-    if (!values.some((v) => matchOne(s, key, v, imageId))) return false;
+    if (!values.some((v) => matchOne(s, key, v, imageId, createdOf))) return false;
   }
   return true;
 }
 
-function matchOne(s: ContainerSnapshot, key: string, v: string, imageId: (ref: string) => string | undefined): boolean {
+function matchOne(s: ContainerSnapshot, key: string, v: string, imageId: (ref: string) => string | undefined, createdOf?: (ref: string) => string): boolean {
   const c = s.config;
   switch (key) {
     case 'id':
@@ -47,6 +48,12 @@ function matchOne(s: ContainerSnapshot, key: string, v: string, imageId: (ref: s
       return c.imageName === v || c.imageName.endsWith(`/${v}`) || c.imageName === `${v}:latest` || c.imageName.endsWith(`/${v}:latest`) || c.imageId.startsWith(v) || imageId(v) === c.imageId;
     case 'exited':
       return s.state.status === 'exited' && String(s.state.exitCode) === v;
+    case 'since':
+    case 'before': {
+      if (!createdOf) throw new InvalidInputError(`filter ${key} needs a container to compare with`);
+      const other = Date.parse(createdOf(v));
+      return key === 'since' ? Date.parse(c.created) > other : Date.parse(c.created) < other;
+    }
     default:
       return true;
   }

@@ -87,7 +87,18 @@ export class Engine {
     return code ?? res.exitCode ?? 0;
   }
 
-  private async streamUntilExit(id: string, out: (r: LogRecord) => void): Promise<number | undefined> {
+  /** `start -a`: like a foreground run of an existing container; only this run's output is shown. */
+  async startAttached(ref: string, out: (r: LogRecord) => void): Promise<number> {
+    await this.ctx.ready();
+    const id = this.ctx.containers.resolve(ref).config.id;
+    const offset = fileSize(this.ctx.containers.logPath(id));
+    await this.containers.start(id, {attached: true});
+    const code = await this.streamUntilExit(id, out, offset);
+    const res = await this.containers.cleanup(id, {fromAttached: true});
+    return code ?? res.exitCode ?? 0;
+  }
+
+  private async streamUntilExit(id: string, out: (r: LogRecord) => void, offset = 0): Promise<number | undefined> {
     let code: number | undefined;
     const finished = () => {
       const v = this.ctx.containers.read(id);
@@ -99,7 +110,7 @@ export class Engine {
       }
       return false;
     };
-    for await (const r of followLog(this.ctx.containers.logPath(id), 0, finished)) out(r);
+    for await (const r of followLog(this.ctx.containers.logPath(id), offset, finished)) out(r);
     return code;
   }
 
@@ -162,7 +173,7 @@ export class Engine {
     const filters = parseFilters(o.filters);
     let list = this.containers.list();
     if (!o.all && o.filters.length === 0) list = list.filter((s) => isRunning(s.state));
-    list = list.filter((s) => matchesFilters(s, filters, (ref) => this.ctx.images.find(ref)?.id));
+    list = list.filter((s) => matchesFilters(s, filters, (ref) => this.ctx.images.find(ref)?.id, (ref) => this.ctx.containers.resolve(ref).config.created));
     if (o.latest) list = list.slice(0, 1);
     else if (o.last !== undefined && o.last >= 0) list = list.slice(0, o.last);
     return {json: list.map(listContainer), rows: list.map((s) => psRow(s, o.noTrunc))};
@@ -353,12 +364,22 @@ function fileSize(f: string): number {
   }
 }
 
-/** RFC 3339 time, a Unix timestamp, or a Go duration ("10m", "1h30m") before now. */
+const DURATION_UNITS_MS: Record<string, number> = {ns: 1e-6, us: 1e-3, 'µs': 1e-3, ms: 1, s: 1000, m: 60_000, h: 3_600_000};
+
+/** A Go duration ("10m", "1h30m", "1.5h", "500ms") in milliseconds, or undefined. */
+export function parseGoDuration(value: string): number | undefined {
+  if (!/^(\d+(\.\d+)?(ns|us|µs|ms|s|m|h))+$/.test(value)) return undefined;
+  let total = 0;
+  for (const m of value.matchAll(/(\d+(?:\.\d+)?)(ns|us|µs|ms|s|m|h)/g)) total += Number(m[1]) * DURATION_UNITS_MS[m[2]];
+  return total;
+}
+
+/** RFC 3339 time (or its date part), a Unix timestamp, or a Go duration before now — as Podman takes them. */
 export function parseTime(value: string, now = Date.now()): number {
   if (/^\d+(\.\d+)?$/.test(value)) return Number(value) * 1000;
-  const d = /^(?:(\d+)h)?(?:(\d+)m)?(?:(\d+(?:\.\d+)?)s)?$/.exec(value);
-  if (d && value !== '') return now - ((Number(d[1] ?? 0) * 60 + Number(d[2] ?? 0)) * 60 + Number(d[3] ?? 0)) * 1000;
-  const t = Date.parse(value);
+  const d = parseGoDuration(value);
+  if (d !== undefined) return now - d;
+  const t = /^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?$/.test(value) ? Date.parse(value) : NaN;
   if (Number.isNaN(t)) throw new InvalidInputError(`invalid time "${value}"`, {hint: 'use RFC 3339 (2026-01-02T15:04:05Z), a Unix timestamp or a duration such as 10m'});
   return t;
 }

@@ -3,17 +3,21 @@
 import {InvalidInputError} from '../errors';
 import type {ImageRuntimeConfig} from '../storage/image-store';
 
-function execForm(value: string): string[] {
+/** The exec form of a Containerfile instruction (a JSON array of strings), or undefined. */
+export function jsonStringArray(value: string): string[] | undefined {
   const t = value.trim();
-  if (t.startsWith('[')) {
-    try {
-      const arr = JSON.parse(t) as unknown;
-      if (Array.isArray(arr) && arr.every((x) => typeof x === 'string')) return arr as string[];
-    } catch {
-      // shell form below
-    }
+  if (!t.startsWith('[')) return undefined;
+  try {
+    const arr = JSON.parse(t) as unknown;
+    if (Array.isArray(arr) && arr.every((x) => typeof x === 'string')) return arr as string[];
+  } catch {
+    // not JSON: the caller's other form applies
   }
-  return ['/bin/sh', '-c', t];
+  return undefined;
+}
+
+function execForm(value: string): string[] {
+  return jsonStringArray(value) ?? ['/bin/sh', '-c', value.trim()];
 }
 
 function keyValues(value: string): [string, string][] {
@@ -22,9 +26,11 @@ function keyValues(value: string): [string, string][] {
     const sp = t.indexOf(' ');
     return sp < 0 ? [[t, '']] : [[t.slice(0, sp), t.slice(sp + 1).trim()]];
   }
-  return t.split(/\s+/).map((kv) => {
+  // Words are split at blanks outside double quotes, so KEY="a b" stays one word.
+  return (t.match(/(?:[^\s"]|"[^"]*")+/g) ?? []).map((kv): [string, string] => {
     const eq = kv.indexOf('=');
-    return [kv.slice(0, eq), kv.slice(eq + 1).replace(/^"(.*)"$/, '$1')];
+    if (eq < 1) throw new InvalidInputError(`"${kv}" is not KEY=VALUE`, {hint: 'write each variable as KEY=VALUE; quote values with spaces: KEY="a b"'});
+    return [kv.slice(0, eq), kv.slice(eq + 1).replace(/^"(.*)"$/s, '$1')];
   });
 }
 

@@ -9,6 +9,7 @@ import type {ImageRecord, ImageView, OciImageConfig} from '../storage/image-stor
 import {canonicalName, parseReference} from './reference';
 import {applyChanges} from './image-change';
 import {DEFAULT_PATH} from '../runtime/oci-spec';
+import {isAlive} from '../../rootless/proc';
 
 export interface ImportOptions {
   source: string;
@@ -34,6 +35,7 @@ export class ImageService {
 
   async importTarball(o: ImportOptions): Promise<ImageView> {
     await this.ctx.ready();
+    await this.sweep();
     const name = o.name === undefined ? undefined : qualify(o.name);
     const input = o.source === '-' ? process.stdin : openSource(o.source);
     const blob = await this.ctx.blobs.put(input as AsyncIterable<Buffer>);
@@ -101,6 +103,7 @@ export class ImageService {
    */
   async remove(ref: string, opts: {force?: boolean; removeContainer: (id: string) => Promise<void>}): Promise<RemoveReport> {
     await this.ctx.ready();
+    await this.sweep();
     const img = this.ctx.images.resolve(ref);
     const users = this.ctx.containers.list().filter((c) => c.config.imageId === img.id);
     const qualified = this.ctx.images.matchName(ref);
@@ -132,6 +135,12 @@ export class ImageService {
     }, 'images');
     for (const l of orphanLayers) await this.ctx.layers.remove(l);
     return {untagged: img.names, deleted: [img.id]};
+  }
+
+  /** Temp blobs and layer directories of imports or removals that were killed half-way. */
+  private async sweep(): Promise<void> {
+    this.ctx.blobs.sweep(isAlive);
+    await this.ctx.layers.sweep(isAlive);
   }
 
   size(img: ImageRecord): number {

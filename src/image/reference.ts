@@ -49,6 +49,8 @@ export function parseReference(input: string): ImageReference {
   for (const p of parts) {
     if (!COMPONENT.test(p)) throw bad(p === p.toLowerCase() ? `"${p}" is not a valid name component` : 'repository names must be lowercase');
   }
+  // Docker's limit, on the canonical name: keeps every canonical reference under the 512-character input limit.
+  if (`${domain || 'localhost'}/${parts.join('/')}`.length > 255) throw bad('repository name must not be more than 255 characters');
   return {domain: domain || 'localhost', path: parts.join('/'), tag, digest, short: domain === ''};
 }
 

@@ -21,6 +21,7 @@ import {mountRootfs, unmountRootfs, type DriverName} from './rootfs-driver';
 import {isRunning, observedState, readExitFile} from './container-state';
 import {normalizeSignal} from './signals';
 import {findTool} from './host-tools';
+import {jsonStringArray} from '../image/image-change';
 
 export interface CreateOptions {
   image: string;
@@ -356,17 +357,9 @@ export function parseNetwork(value: string | undefined): 'none' | 'host' {
   throw new InvalidInputError(`invalid --network "${v}"`, {hint: 'use --network host or --network none'});
 }
 
+/** Podman's --entrypoint: a JSON array, or one command (no shell splitting). */
 function parseEntrypoint(value: string): string[] {
-  const t = value.trim();
-  if (t.startsWith('[')) {
-    try {
-      const arr = JSON.parse(t) as unknown;
-      if (Array.isArray(arr) && arr.every((x) => typeof x === 'string')) return arr as string[];
-    } catch {
-      // not JSON: a plain command
-    }
-  }
-  return value === '' ? [] : [value];
+  return jsonStringArray(value) ?? (value === '' ? [] : [value]);
 }
 
 export function parseLabels(list: readonly string[]): Record<string, string> {

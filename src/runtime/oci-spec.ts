@@ -58,7 +58,7 @@ export function generateSpec(input: SpecInput): Record<string, unknown> {
   const env = mergeEnv(
     [`PATH=${DEFAULT_PATH}`, 'TERM=xterm', 'container=podman'],
     c.env,
-    [`HOSTNAME=${input.hostname}`],
+    c.env.some((e) => e.startsWith('HOSTNAME=')) ? [] : [`HOSTNAME=${input.hostname}`],
     c.env.some((e) => e.startsWith('HOME=')) ? [] : [`HOME=${input.user.home ?? (isRoot ? '/root' : '/')}`],
   );
   const args = c.init ? [INIT_PATH_IN_CONTAINER, '--', ...c.args] : c.args;

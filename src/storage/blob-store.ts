@@ -4,6 +4,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import {createHash, randomBytes} from 'node:crypto';
 import {InvalidInputError} from '../errors';
+import {entriesOfDeadWriters} from './dead-writers';
 
 export class BlobStore {
   readonly dir: string;
@@ -67,15 +68,6 @@ export class BlobStore {
 
   /** Removes temp files left by processes that died mid-write. */
   sweep(isAlive: (pid: number) => boolean): void {
-    let entries: string[];
-    try {
-      entries = fs.readdirSync(this.dir);
-    } catch {
-      return;
-    }
-    for (const e of entries) {
-      const m = /^\.incoming-(\d+)-/.exec(e);
-      if (m && !isAlive(Number(m[1]))) fs.rmSync(path.join(this.dir, e), {force: true});
-    }
+    for (const f of entriesOfDeadWriters(this.dir, /^\.incoming-(\d+)-/, isAlive)) fs.rmSync(f, {force: true});
   }
 }

@@ -9,6 +9,7 @@ import {readJson, writeJsonAtomic} from './atomic-file';
 import {NameTable} from './names';
 import {randomName} from './random-name';
 import {withLock} from './lock';
+import {entriesOfDeadWriters} from './dead-writers';
 
 export type NetworkMode = 'none' | 'host';
 
@@ -179,7 +180,7 @@ export class ContainerStore {
     return path.join(this.lockDir, `container-${id}`);
   }
 
-  /** Runs `fn` under the container's lock with its current view; `fn` may return a new state to store. */
+  /** Runs `fn` under the container's lock with its current view; `fn` writes any new state itself. */
   async update<T>(id: string, fn: (v: ContainerView) => Promise<T> | T): Promise<T> {
     return withLock(this.lockFile(id), async () => {
       const v = this.read(id);
@@ -202,15 +203,6 @@ export class ContainerStore {
 
   /** Temp directories of creators/removers that died. */
   leftovers(isAlive: (pid: number) => boolean): string[] {
-    let entries: string[];
-    try {
-      entries = fs.readdirSync(this.dir);
-    } catch {
-      return [];
-    }
-    return entries.filter((e) => {
-      const m = /^\.(?:creating|removing)-(\d+)-/.exec(e);
-      return m !== null && !isAlive(Number(m[1]));
-    }).map((e) => path.join(this.dir, e));
+    return entriesOfDeadWriters(this.dir, /^\.(?:creating|removing)-(\d+)-/, isAlive);
   }
 }

@@ -9,6 +9,7 @@ import {BurrowError, HostConfigError} from '../errors';
 import type {PrivilegedExec} from '../../rootless/privileged';
 import * as runner from '../process/runner';
 import {readJson, writeJsonAtomic} from './atomic-file';
+import {entriesOfDeadWriters} from './dead-writers';
 import {sanitizeLayer, type LayerSummary} from '../image/tar/layer-sanitizer';
 
 export interface LayerRecord {
@@ -113,16 +114,7 @@ export class LayerStore {
 
   /** Removes what processes that died mid-extraction or mid-removal left behind. */
   async sweep(isAlive: (pid: number) => boolean): Promise<void> {
-    let entries: string[];
-    try {
-      entries = fs.readdirSync(this.dir);
-    } catch {
-      return;
-    }
-    for (const e of entries) {
-      const m = /^\.(?:incoming|removing)-(\d+)-/.exec(e);
-      if (m && !isAlive(Number(m[1]))) await this.removeTree(path.join(this.dir, e));
-    }
+    for (const dir of entriesOfDeadWriters(this.dir, /^\.(?:incoming|removing)-(\d+)-/, isAlive)) await this.removeTree(dir);
   }
 }
 

@@ -76,6 +76,9 @@ describe('container lifecycle', function () {
     expect(ok(['wait', id]).trim()).to.equal('4');
     expect(ok(['logs', 'job'])).to.equal('ran\nran\n');
     expect(ok(['inspect', '--format', '{{.State.ExitCode}} {{.State.Running}} {{.State.Status}}', 'job']).trim()).to.equal('4 false exited');
+    const attached = burrow(['start', '-a', 'job']);
+    expect(attached.status).to.equal(4);
+    expect(attached.stdout).to.equal('ran\n');
   });
 
   it('kill sends signals; killing a stopped container is an error', async () => {

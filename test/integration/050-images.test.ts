@@ -1,10 +1,10 @@
 // Local images: import, images (table, template, json, filters), tag, rmi (refusing images in use),
 // image inspect — and hostile tarballs refused with the entry named and nothing left behind.
 import {expect} from 'chai';
-import {spawnSync} from 'node:child_process';
+import {spawn, spawnSync} from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import {burrow, demoTarball, ok, storageRoot, work} from './harness';
+import {bin, burrow, demoTarball, env, ok, runRoot, storageRoot, until, work} from './harness';
 
 /** Writes a tar made by Python's tarfile from a small spec, so tests can craft hostile archives. */
 function craftTar(name: string, script: string): string {
@@ -102,5 +102,25 @@ describe('images', function () {
     const m = burrow(['import', path.join(work, 'nope.tar')]);
     expect(m.status).to.equal(125);
     expect(m.stderr).to.contain('nope.tar');
+  });
+});
+
+describe('images after a crash', function () {
+  this.timeout(60_000);
+
+  it('an import killed half-way leaves no image, and the next import clears its leftovers', async () => {
+    const child = spawn(bin, ['--runroot', runRoot, 'import', '-', 'localhost/half'], {env, stdio: ['pipe', 'ignore', 'ignore']});
+    const data = fs.readFileSync(demoTarball);
+    child.stdin.write(data.subarray(0, data.length / 2));
+    const blobs = path.join(storageRoot, 'blobs', 'sha256');
+    const incoming = () => fs.readdirSync(blobs).filter((e) => e.startsWith('.incoming-'));
+    expect(await until(() => incoming().length > 0)).to.equal(true);
+    child.kill('SIGKILL');
+    await new Promise((r) => child.on('close', r));
+    expect(ok(['images', '--format', '{{.Repository}}'])).to.not.contain('localhost/half');
+    ok(['import', demoTarball, 'localhost/whole']);
+    expect(incoming()).to.deep.equal([]);
+    expect(fs.readdirSync(path.join(storageRoot, 'layers')).filter((e) => e.startsWith('.'))).to.deep.equal([]);
+    ok(['rmi', 'localhost/whole']);
   });
 });
