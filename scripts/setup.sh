@@ -6,6 +6,7 @@
 #   scripts/setup.sh --no-demo  set up only (used by `npm test`)
 set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
+export NPM_CONFIG_UPDATE_NOTIFIER=false
 cd "$here"
 demo=1
 [ "${1:-}" = --no-demo ] && demo=0
