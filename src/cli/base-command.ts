@@ -57,8 +57,11 @@ export abstract class BurrowCommand extends Command {
       this.printError(err);
       return;
     }
-    // oclif's own parse errors: Podman uses 125 for bad flags and arguments.
-    process.stderr.write(`Error: ${err.message.split('\n')[0]}\n`);
+    // oclif's own parse errors: Podman uses 125 for bad flags and arguments. Kept to one line.
+    const lines = err.message.split('\n');
+    const end = lines.findIndex((l) => /^\s*(Note:|See more help)/.test(l));
+    const text = (end < 0 ? lines : lines.slice(0, end)).map((l) => l.trim().replace(/\s{2,}/g, ': ')).filter(Boolean).join(' ');
+    process.stderr.write(`Error: ${text} (see \`${[this.config.bin, this.id, '--help'].filter(Boolean).join(' ')}\`)\n`);
     process.exitCode = 125;
   }
 }

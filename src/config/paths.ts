@@ -71,8 +71,10 @@ export function resolvePaths(input: PathInputs): StoragePaths {
     notes.push(`storage root ${root}: from ${path.join(cfgDir, 'storage.conf')}`);
   } else if (!identity.rootless) {
     root = '/var/lib/burrow';
+    notes.push(`storage root ${root}: default for root`);
   } else {
     root = path.join(env.XDG_DATA_HOME || path.join(home, '.local', 'share'), 'burrow');
+    notes.push(`storage root ${root}: default (${env.XDG_DATA_HOME ? '$XDG_DATA_HOME' : '~/.local/share'}/burrow)`);
   }
 
   let runroot: string;
@@ -84,8 +86,10 @@ export function resolvePaths(input: PathInputs): StoragePaths {
     notes.push(`run root ${runroot}: from ${path.join(cfgDir, 'storage.conf')}`);
   } else if (!identity.rootless) {
     runroot = '/run/burrow';
+    notes.push(`run root ${runroot}: default for root`);
   } else {
     runroot = path.join(userRuntimeDir(env, identity, stat, notes), 'burrow');
+    if (runroot === path.join(env.XDG_RUNTIME_DIR ?? '', 'burrow')) notes.push(`run root ${runroot}: default ($XDG_RUNTIME_DIR/burrow)`);
   }
   return {root: path.resolve(root), runroot: path.resolve(runroot), configDir: cfgDir, notes};
 }

@@ -43,7 +43,8 @@ export class EngineContext {
     const home = env.HOME || os.homedir();
     this.conf = readStorageConf(configDir(env, home, this.identity.rootless));
     this.paths = resolvePaths({env, identity: this.identity, home, rootFlag: options.root, runrootFlag: options.runroot, conf: this.conf});
-    for (const n of this.paths.notes) log.info(n);
+    // Defaults are said only under debug; anything unusual (flags, config, fallbacks) under info.
+    for (const n of this.paths.notes) (/: default/.test(n) ? log.debug : log.info)(n);
     const user = {name: userName(this.identity.uid), uid: this.identity.uid, gid: this.identity.gid};
     if (this.identity.rootless) {
       this.session = new RootlessSession(this.paths.runroot, user, () => this.mappings());

@@ -23,7 +23,10 @@ describe('unit: config/paths resolvePaths', () => {
     expect(p.root).to.equal('/home/alice/.local/share/burrow');
     expect(p.runroot).to.equal('/run/user/1000/burrow');
     expect(p.configDir).to.equal('/home/alice/.config/burrow');
-    expect(p.notes).to.deep.equal([]);
+    expect(p.notes).to.deep.equal([
+      'storage root /home/alice/.local/share/burrow: default (~/.local/share/burrow)',
+      'run root /run/user/1000/burrow: default ($XDG_RUNTIME_DIR/burrow)',
+    ]);
   });
 
   it('honours XDG_DATA_HOME and XDG_CONFIG_HOME', () => {
@@ -81,7 +84,7 @@ describe('unit: config/paths resolvePaths', () => {
     expect(p.root).to.equal('/var/lib/burrow');
     expect(p.runroot).to.equal('/run/burrow');
     expect(p.configDir).to.equal('/etc/burrow');
-    expect(p.notes).to.deep.equal([]);
+    expect(p.notes).to.deep.equal(['storage root /var/lib/burrow: default for root', 'run root /run/burrow: default for root']);
   });
 
   it('root flags still win for root', () => {
@@ -100,9 +103,9 @@ describe('unit: config/paths resolvePaths', () => {
     const fallback = path.join(os.tmpdir(), 'burrow-run-1000');
     expect(p.runroot).to.equal(path.join(fallback, 'burrow'));
     expect(statted).to.equal(false);
-    expect(p.notes).to.have.length(2);
-    expect(p.notes[0]).to.contain('XDG_RUNTIME_DIR is not set');
-    expect(p.notes[1]).to.equal(`using private runtime directory ${fallback}`);
+    expect(p.notes).to.have.length(3);
+    expect(p.notes[1]).to.contain('XDG_RUNTIME_DIR is not set');
+    expect(p.notes[2]).to.equal(`using private runtime directory ${fallback}`);
   });
 
   it('an empty XDG_RUNTIME_DIR counts as unset', () => {
@@ -115,14 +118,14 @@ describe('unit: config/paths resolvePaths', () => {
       env: {XDG_RUNTIME_DIR: '/run/user/0'}, identity: user, home: HOME, stat: statOf({'/run/user/0': 0}),
     });
     expect(p.runroot).to.equal(path.join(os.tmpdir(), 'burrow-run-1000', 'burrow'));
-    expect(p.notes[0]).to.equal('XDG_RUNTIME_DIR=/run/user/0 is owned by uid 0, not you (1000); not using it');
-    expect(p.notes[1]).to.contain(path.join(os.tmpdir(), 'burrow-run-1000'));
+    expect(p.notes[1]).to.equal('XDG_RUNTIME_DIR=/run/user/0 is owned by uid 0, not you (1000); not using it');
+    expect(p.notes[2]).to.contain(path.join(os.tmpdir(), 'burrow-run-1000'));
   });
 
   it('does not use a missing XDG_RUNTIME_DIR', () => {
     const p = resolvePaths({env: {XDG_RUNTIME_DIR: '/run/user/1000'}, identity: user, home: HOME, stat: statOf({})});
     expect(p.runroot).to.equal(path.join(os.tmpdir(), 'burrow-run-1000', 'burrow'));
-    expect(p.notes[0]).to.equal('XDG_RUNTIME_DIR=/run/user/1000 is missing; not using it');
+    expect(p.notes[1]).to.equal('XDG_RUNTIME_DIR=/run/user/1000 is missing; not using it');
   });
 
   it('does not look at XDG_RUNTIME_DIR at all when --runroot is given', () => {
