@@ -43,9 +43,27 @@ function idMap(entries: {containerId: number; hostId: number; size: number}[]) {
   return entries.map((e) => ({container_id: e.containerId, host_id: e.hostId, size: e.size}));
 }
 
+/** Host devices burrow may need, and what is lost without each; only the unusable ones are listed. */
+function unusableDevices(): string[] {
+  const needs: [string, string][] = [
+    ['/dev/fuse', 'fuse-overlayfs cannot be the fallback storage driver'],
+    ['/dev/net/tun', 'slirp4netns and pasta networking will not work'],
+  ];
+  const out: string[] = [];
+  for (const [dev, loss] of needs) {
+    try {
+      fs.accessSync(dev, fs.constants.R_OK | fs.constants.W_OK);
+    } catch (e) {
+      const why = (e as NodeJS.ErrnoException).code === 'ENOENT' ? 'missing' : 'not readable and writable by you (an administrator can run: chmod 0666 ' + dev + ')';
+      out.push(`${dev} is ${why}: ${loss}`);
+    }
+  }
+  return out;
+}
+
 export async function buildInfo(ctx: EngineContext, containers: ContainerManager): Promise<Record<string, unknown>> {
   await ctx.ready();
-  const warnings: string[] = [];
+  const warnings: string[] = [...unusableDevices()];
   const maps = ctx.mappings();
   if (maps.singleIdWarning) warnings.push(maps.singleIdWarning);
   const [runtime, driver] = await Promise.all([ctx.runtime(), ctx.driver()]);
