@@ -104,18 +104,20 @@ export class ContainerManager {
     return this.ctx.containers.update(id, async (v) => {
       let st = observedState(v, this.ctx.exitDir);
       if (isRunning(st)) return st;
-      if (st.status === 'exited' || st.mounted) st = await this.cleanupLocked(v, st, {keep: true});
+      if (st.status === 'exited' || st.mounted) st = await this.cleanupLocked(v, st);
       const c = v.config;
       const userdata = this.ctx.containers.userdataDir(c.id);
       const merged = path.join(this.ctx.containers.containerDir(c.id), 'merged');
       const image = this.ctx.images.get(c.imageId);
       if (!image) throw new NoSuchObjectError(`image ${c.imageId} of container ${c.name} is gone`, {hint: 'remove the container and create it again'});
-      const lowers = image.layers.map((l) => path.dirname(this.ctx.layers.diffDir(l.diffId)) + '/diff');
+      const lowers = image.layers.map((l) => this.ctx.layers.diffDir(l.diffId));
       await mountRootfs(this.ctx.priv, c.driver as DriverName, {
         lowers, upper: path.join(this.ctx.containers.containerDir(c.id), 'diff'), work: path.join(this.ctx.containers.containerDir(c.id), 'work'),
         merged, empty: path.join(this.ctx.containers.containerDir(c.id), 'work'),
       });
-      st = {...st, mounted: true};
+      st = {...st, mounted: true, startingPid: process.pid, runtime: runtime.path,
+        conmonPidFile: path.join(userdata, 'conmon.pid'), containerPidFile: path.join(userdata, 'pidfile')};
+      fs.rmSync(st.conmonPidFile!, {force: true});
       this.ctx.containers.writeState(c.id, st);
       try {
         const hostname = c.hostname ?? (c.network === 'host' ? os.hostname() : c.id.slice(0, 12));
@@ -139,7 +141,7 @@ export class ContainerManager {
         st = {
           ...st, status: 'running', pid: started.pid, conmonPid: started.conmonPid, startedAt: new Date().toISOString(),
           finishedAt: undefined, exitCode: undefined, error: undefined, bootId: bootId(), runtime: runtime.path,
-          attachedPid: opts.attached ? process.pid : undefined, restartCount: st.restartCount,
+          attachedPid: opts.attached ? process.pid : undefined, restartCount: st.restartCount, startingPid: undefined,
         };
         this.ctx.containers.writeState(c.id, st);
         return st;
@@ -147,7 +149,7 @@ export class ContainerManager {
         // Leave a clean "created" container: no mount, no runtime state.
         await this.ctx.priv.run([runtime.path, '--root', this.ctx.runtimeRoot, 'delete', '--force', c.id], {okStatuses: [0, 1]}).catch(() => undefined);
         await unmountRootfs(this.ctx.priv, c.driver as DriverName, merged).catch(() => undefined);
-        this.ctx.containers.writeState(c.id, {...st, status: 'created', mounted: false, error: (e as Error).message});
+        this.ctx.containers.writeState(c.id, {...st, status: 'created', mounted: false, runtime: undefined, startingPid: undefined, error: (e as Error).message});
         throw e;
       }
     });
@@ -266,7 +268,7 @@ export class ContainerManager {
     return this.ctx.containers.update(id, async (v) => {
       const st = observedState(v, this.ctx.exitDir);
       if (isRunning(st)) return {exitCode: undefined, removed: false};
-      const cleaned = await this.cleanupLocked(v, st, {keep: true});
+      const cleaned = await this.cleanupLocked(v, st);
       const attachedElsewhere = cleaned.attachedPid !== undefined && cleaned.attachedPid !== process.pid && !opts.fromAttached && isAlive(cleaned.attachedPid);
       if (v.config.autoRemove && st.status === 'exited' && !attachedElsewhere) {
         await this.removeLocked(v);
@@ -276,7 +278,7 @@ export class ContainerManager {
     });
   }
 
-  private async cleanupLocked(v: ContainerView, st: ContainerState, _o: {keep: boolean}): Promise<ContainerState> {
+  private async cleanupLocked(v: ContainerView, st: ContainerState): Promise<ContainerState> {
     const c = v.config;
     // The mount table, not the state file, decides: a crash between mounting and recording leaves a mount.
     {
@@ -304,7 +306,7 @@ export class ContainerManager {
     await this.ctx.containers.update(v.config.id, async (cur) => {
       st = observedState(cur, this.ctx.exitDir);
       if (isRunning(st)) throw new InvalidStateError(`container ${cur.config.name} is still running`);
-      await this.cleanupLocked(cur, st, {keep: false});
+      await this.cleanupLocked(cur, st);
       await this.removeLocked(cur);
     });
     return v.config.id;

@@ -18,8 +18,24 @@ export function readExitFile(exitDir: string, id: string): {code: number; at: st
   }
 }
 
+function readPidFile(file: string | undefined): number | undefined {
+  if (!file) return undefined;
+  try {
+    const n = Number(fs.readFileSync(file, 'utf8').trim());
+    return Number.isInteger(n) && n > 0 ? n : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 export function observedState(v: ContainerView, exitDir: string): ContainerState {
-  const st = v.state;
+  let st = v.state;
+  if (st.status === 'created' && st.startingPid !== undefined && !isAlive(st.startingPid)) {
+    // The starting process died. If conmon came up anyway, the container is running (or has run).
+    const conmonPid = readPidFile(st.conmonPidFile);
+    if (conmonPid === undefined) return {...st, startingPid: undefined};
+    st = {...st, status: 'running', conmonPid, pid: readPidFile(st.containerPidFile), startedAt: st.startedAt ?? new Date().toISOString(), bootId: bootId(), startingPid: undefined};
+  }
   if (st.status !== 'running' && st.status !== 'stopping') return st;
   const exit = readExitFile(exitDir, v.config.id);
   if (exit) return {...st, status: 'exited', exitCode: exit.code, finishedAt: exit.at};

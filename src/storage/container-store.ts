@@ -58,6 +58,13 @@ export interface ContainerState {
   runtime?: string;
   /** a foreground `burrow run` waiting on it, which then does the --rm itself */
   attachedPid?: number;
+  /**
+   * Set while a `start` is under way (its pid, and where conmon will write its own pid): a start killed
+   * after conmon launched the container but before recording it still leaves a findable container.
+   */
+  startingPid?: number;
+  conmonPidFile?: string;
+  containerPidFile?: string;
   restartCount: number;
   error?: string;
 }
