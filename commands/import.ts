@@ -18,12 +18,4 @@ export default class Import extends BurrowCommand {
     message: Flags.string({char: 'm', description: 'commit message stored in the image history'}),
     quiet: Flags.boolean({char: 'q', description: 'print nothing but the image id'}),
   };
-
-  async run(): Promise<void> {
-    const {flags, args} = await this.parse(Import);
-    this.applyGlobals(flags);
-    const engine = await this.engine(flags);
-    const img = await engine.importImage({source: args.source, name: args.reference, changes: flags.change ?? [], message: flags.message});
-    this.log(img.id);
-  }
 }

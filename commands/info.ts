@@ -1,7 +1,5 @@
 import {Flags} from '@oclif/core';
 import {BurrowCommand} from '../src/cli/base-command';
-import {renderInspect} from '../src/format/output';
-import {goFieldView} from '../src/format/go-field-view';
 
 export default class Info extends BurrowCommand {
   static override summary = 'Show how burrow is set up on this host, and why';
@@ -11,17 +9,4 @@ export default class Info extends BurrowCommand {
   static override flags = {
     format: Flags.string({char: 'f', description: 'json, or a Go template over Podman\'s field names'}),
   };
-
-  async run(): Promise<void> {
-    const {flags} = await this.parse(Info);
-    this.applyGlobals(flags);
-    const engine = await this.engine(flags);
-    const info = await engine.info();
-    if (!flags.format || flags.format === 'json') {
-      process.stdout.write(JSON.stringify(info, null, 2) + '\n');
-      return;
-    }
-    // Podman's templates use Go field names (Host.OCIRuntime.Name) for JSON keys like host.ociRuntime.name.
-    process.stdout.write(renderInspect([goFieldView(info)], flags.format));
-  }
 }

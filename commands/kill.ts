@@ -10,14 +10,4 @@ export default class Kill extends BurrowCommand {
     signal: Flags.string({char: 's', description: 'signal to send (name or number)', default: 'KILL'}),
     all: Flags.boolean({char: 'a', description: 'signal all running containers'}),
   };
-
-  async run(): Promise<void> {
-    const {flags, argv} = await this.parse(Kill);
-    this.applyGlobals(flags);
-    if (argv.length === 0 && !flags.all) this.error('you must provide at least one container name or ID', {exit: 125});
-    const engine = await this.engine(flags);
-    const reports = await engine.kill(argv as string[], {signal: flags.signal, all: flags.all});
-    for (const r of reports) if (!r.error) this.log(r.ref);
-    this.reportErrors(reports);
-  }
 }

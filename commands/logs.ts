@@ -13,16 +13,4 @@ export default class Logs extends BurrowCommand {
     since: Flags.string({description: 'show lines since a time (RFC 3339, Unix time or a duration like 10m)'}),
     until: Flags.string({description: 'show lines until a time'}),
   };
-
-  async run(): Promise<void> {
-    const {flags, args} = await this.parse(Logs);
-    this.applyGlobals(flags);
-    const engine = await this.engine(flags);
-    let atLineStart = true;
-    for await (const r of engine.logs(args.container, {follow: flags.follow, tail: flags.tail, since: flags.since, until: flags.until})) {
-      const out = r.stream === 'stderr' ? process.stderr : process.stdout;
-      out.write(flags.timestamps && atLineStart ? `${r.time} ${r.data}` : r.data);
-      atLineStart = r.data.endsWith('\n');
-    }
-  }
 }

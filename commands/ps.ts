@@ -1,12 +1,5 @@
 import {Flags} from '@oclif/core';
 import {BurrowCommand} from '../src/cli/base-command';
-import {formatList} from '../src/cli/list-output';
-
-export const PS_HEADERS: Record<string, string> = {
-  ID: 'CONTAINER ID', Image: 'IMAGE', Command: 'COMMAND', Created: 'CREATED', CreatedHuman: 'CREATED', CreatedAt: 'CREATED AT',
-  Status: 'STATUS', Ports: 'PORTS', Names: 'NAMES', State: 'STATE', Labels: 'LABELS', RunningFor: 'CREATED', Networks: 'NETWORKS',
-  Pod: 'POD ID', PodName: 'PODNAME', Size: 'SIZE', Pid: 'PID', ExitCode: 'EXIT CODE',
-};
 
 export default class Ps extends BurrowCommand {
   static override summary = 'List containers';
@@ -27,17 +20,4 @@ export default class Ps extends BurrowCommand {
     last: Flags.integer({description: 'show the N most recently created containers (all states)'}),
     latest: Flags.boolean({char: 'l', description: 'show the most recently created container (all states)'}),
   };
-
-  async run(): Promise<void> {
-    const {flags} = await this.parse(Ps);
-    this.applyGlobals(flags);
-    const engine = await this.engine(flags);
-    const all = flags.all || flags.latest || flags.last !== undefined;
-    const data = await engine.ps({all, filters: flags.filter ?? [], last: flags.last, latest: flags.latest, noTrunc: flags['no-trunc']});
-    process.stdout.write(formatList(data, {
-      defaultFormat: 'table {{.ID}}\t{{.Image}}\t{{.Command}}\t{{.Created}}\t{{.Status}}\t{{.Ports}}\t{{.Names}}',
-      headers: PS_HEADERS,
-      jsonIndent: 2,
-    }, {format: flags.format, quiet: flags.quiet, noHeading: flags.noheading}));
-  }
 }

@@ -9,14 +9,4 @@ export default class Restart extends BurrowCommand {
   static override flags = {
     time: Flags.integer({char: 't', description: 'seconds to wait before killing the container'}),
   };
-
-  async run(): Promise<void> {
-    const {flags, argv} = await this.parse(Restart);
-    this.applyGlobals(flags);
-    if (argv.length === 0) this.error('you must provide at least one container name or ID', {exit: 125});
-    const engine = await this.engine(flags);
-    const reports = await engine.restart(argv as string[], {timeout: flags.time});
-    for (const r of reports) if (!r.error) this.log(String(r.value));
-    this.reportErrors(reports);
-  }
 }

@@ -11,18 +11,4 @@ export default class Rm extends BurrowCommand {
     all: Flags.boolean({char: 'a', description: 'remove all containers'}),
     ignore: Flags.boolean({char: 'i', description: 'ignore errors about containers that do not exist'}),
   };
-
-  async run(): Promise<void> {
-    const {flags, argv} = await this.parse(Rm);
-    this.applyGlobals(flags);
-    if (argv.length === 0 && !flags.all) this.error('you must provide at least one container name or ID', {exit: 125});
-    const engine = await this.engine(flags);
-    const reports = await engine.remove(argv as string[], {force: flags.force, all: flags.all, ignore: flags.ignore});
-    for (const r of reports) if (!r.error) this.log(flags.all ? String(r.value) : r.ref);
-    this.reportErrors(reports);
-    // Podman: 1 when a container does not exist, 2 when one is running.
-    for (const r of reports) {
-      if (r.error?.name === 'NoSuchObjectError') process.exitCode = 1;
-    }
-  }
 }

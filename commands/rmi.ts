@@ -12,21 +12,4 @@ export default class Rmi extends BurrowCommand {
     all: Flags.boolean({char: 'a', description: 'remove all images'}),
     ignore: Flags.boolean({char: 'i', description: 'ignore errors about images that do not exist'}),
   };
-
-  async run(): Promise<void> {
-    const {flags, argv} = await this.parse(Rmi);
-    this.applyGlobals(flags);
-    if (argv.length === 0 && !flags.all) this.error('image name or ID must be specified', {exit: 125});
-    const engine = await this.engine(flags);
-    let reports = await engine.removeImages(argv as string[], {force: flags.force, all: flags.all});
-    if (flags.ignore) reports = reports.filter((r) => r.error?.name !== 'NoSuchObjectError');
-    for (const r of reports) {
-      if (r.error) continue;
-      for (const u of r.value!.untagged) this.log(`Untagged: ${u}`);
-      for (const d of r.value!.deleted) this.log(`Deleted: ${d}`);
-    }
-    this.reportErrors(reports);
-    // Podman: 1 when an image does not exist, 2 when it is in use.
-    for (const r of reports) if (r.error?.name === 'NoSuchObjectError') process.exitCode = 1;
-  }
 }

@@ -12,15 +12,4 @@ export default class Stop extends BurrowCommand {
     all: Flags.boolean({char: 'a', description: 'stop all running containers'}),
     ignore: Flags.boolean({char: 'i', description: 'ignore errors about containers that do not exist'}),
   };
-
-  async run(): Promise<void> {
-    const {flags, argv} = await this.parse(Stop);
-    this.applyGlobals(flags);
-    if (argv.length === 0 && !flags.all) this.error('you must provide at least one container name or ID', {exit: 125});
-    const engine = await this.engine(flags);
-    const reports = await engine.stop(argv as string[], {timeout: flags.time, all: flags.all});
-    const shown = flags.ignore ? reports.filter((r) => !(r.error && r.error.name === 'NoSuchObjectError')) : reports;
-    for (const r of shown) if (!r.error) this.log(r.ref);
-    this.reportErrors(shown);
-  }
 }

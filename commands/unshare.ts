@@ -5,13 +5,4 @@ export default class Unshare extends BurrowCommand {
   static override description = 'Runs COMMAND (default: your shell) as root of the rootless user namespace, in burrow\'s mount namespace, so files owned by subordinate ids can be read and removed. Global flags go before `unshare`.';
   static override strict = false;
   static override examples = ['<%= config.bin %> unshare cat /proc/self/uid_map', '<%= config.bin %> unshare rm -rf ~/.local/share/burrow'];
-
-  async run(): Promise<void> {
-    // Everything after `unshare` is the command, flags included (as with `podman unshare`).
-    const cmd = this.argv[0] === '--' ? this.argv.slice(1) : [...this.argv];
-    const {flags} = await this.parse(Unshare, []);
-    this.applyGlobals(flags);
-    const engine = await this.engine(flags);
-    process.exitCode = await engine.unshare(cmd);
-  }
 }

@@ -7,11 +7,4 @@ export default class Untag extends BurrowCommand {
   static override strict = false;
   static override examples = ['<%= config.bin %> untag localhost/demo localhost/demo:v1'];
   static override args = {image: Args.string({description: 'image', required: true})};
-
-  async run(): Promise<void> {
-    const {flags, args, argv} = await this.parse(Untag);
-    this.applyGlobals(flags);
-    const engine = await this.engine(flags);
-    await engine.untag(args.image, (argv as string[]).slice(1));
-  }
 }

@@ -6,11 +6,4 @@ export default class ContainerCleanup extends BurrowCommand {
   static override hidden = true;
   static override examples = ['<%= config.bin %> container cleanup 3f2a1b'];
   static override args = {container: Args.string({required: true})};
-
-  async run(): Promise<void> {
-    const {flags, args} = await this.parse(ContainerCleanup);
-    this.applyGlobals(flags);
-    const engine = await this.engine(flags);
-    await engine.cleanup(args.container);
-  }
 }

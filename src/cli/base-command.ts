@@ -1,9 +1,9 @@
-// Base of every command: Podman's global flags, lazy engine construction (so `--help` and completions
-// never load the engine), and the one place that turns errors into "Error: …" and exit codes.
+// Base of every oclif command. Commands hold only metadata (summary, flags, args, examples) for help,
+// the manifest and completions; running one means parsing its command line with burrow's parser and
+// calling its action — the same code the manifest-driven fast path runs.
 import {Command, Flags} from '@oclif/core';
-import type {Engine} from '../engine/engine';
-import {globalOptions} from './global-options';
-import {parseLevel, setLogLevel} from '../log';
+import {parseCommandLine, type ArgSpec, type FlagSpec} from './argv-parser';
+import {cliContext, printError} from './actions/context';
 
 export abstract class BurrowCommand extends Command {
   static override baseFlags = {
@@ -14,50 +14,24 @@ export abstract class BurrowCommand extends Command {
     'storage-driver': Flags.string({description: 'storage driver (overlay, fuse-overlayfs, vfs)', helpGroup: 'GLOBAL'}),
   };
 
-  private engineInstance?: Engine;
-
-  /** Applies --log-level (command flag or global). Call right after this.parse(). */
-  protected applyGlobals(flags: Record<string, unknown>): void {
-    const level = (flags['log-level'] as string | undefined) ?? globalOptions['log-level'];
-    if (level) {
-      const l = parseLevel(level);
-      if (!l) this.error(`invalid log level "${level}" (use debug, info, warn or error)`, {exit: 125});
-      setLogLevel(l);
-    }
-  }
-
-  protected async engine(flags: Record<string, unknown>): Promise<Engine> {
-    if (!this.engineInstance) {
-      // Loaded here, not at import time: `--help` and completions must not pay for the engine.
-      const {Engine} = require('../engine/engine') as typeof import('../engine/engine');
-      this.engineInstance = new Engine({
-        root: (flags.root as string | undefined) ?? globalOptions.root,
-        runroot: (flags.runroot as string | undefined) ?? globalOptions.runroot,
-        runtime: (flags.runtime as string | undefined) ?? globalOptions.runtime,
-        storageDriver: (flags['storage-driver'] as string | undefined) ?? globalOptions['storage-driver'],
-      });
-    }
-    return this.engineInstance;
-  }
-
-  /** Prints one line per failed item (Podman style) and sets the exit code of the last failure. */
-  protected reportErrors(reports: {error?: Error}[]): void {
-    for (const r of reports) if (r.error) this.printError(r.error);
-  }
-
-  protected printError(e: Error): void {
-    const err = e as Error & {exitCode?: number; hint?: string};
-    process.stderr.write(`Error: ${err.message}${err.hint ? ` (${err.hint})` : ''}\n`);
-    process.exitCode = err.exitCode ?? 125;
+  async run(): Promise<void> {
+    const {ACTIONS} = require('./actions/registry') as typeof import('./actions/registry');
+    const entry = ACTIONS[this.id!];
+    const ctor = this.constructor as unknown as {baseFlags: object; flags?: object; args?: object; strict?: boolean};
+    const named = <T>(o: object | undefined) => Object.fromEntries(Object.entries(o ?? {}).map(([name, v]) => [name, {...(v as object), name} as T]));
+    const parsed = parseCommandLine({
+      id: this.id!, flags: named<FlagSpec>({...ctor.baseFlags, ...ctor.flags}), args: named<ArgSpec>(ctor.args), strict: ctor.strict, passThrough: entry.passThrough,
+    }, this.argv);
+    await entry.load()(parsed, cliContext(parsed.flags, this.config.version));
   }
 
   protected override async catch(err: Error & {exitCode?: number; oclif?: {exit?: number}}): Promise<void> {
     if (err.oclif?.exit === 0) return;
-    if (err.exitCode !== undefined || err.name?.endsWith('Error') && !err.oclif) {
-      this.printError(err);
+    if (!err.oclif) {
+      printError(err);
       return;
     }
-    // oclif's own parse errors: Podman uses 125 for bad flags and arguments. Kept to one line.
+    // oclif's own errors: Podman uses 125 for bad flags and arguments. Kept to one line.
     const lines = err.message.split('\n');
     const end = lines.findIndex((l) => /^\s*(Note:|See more help)/.test(l));
     const text = (end < 0 ? lines : lines.slice(0, end)).map((l) => l.trim().replace(/\s{2,}/g, ': ')).filter(Boolean).join(' ');

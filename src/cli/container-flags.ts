@@ -21,18 +21,3 @@ export const containerCreateFlags = {
   interactive: Flags.boolean({char: 'i', hidden: true, description: 'keep stdin open (not supported yet)'}),
   tty: Flags.boolean({char: 't', hidden: true, description: 'allocate a pseudo-TTY (not supported yet)'}),
 };
-
-export type CreateFlagValues = {
-  name?: string; rm: boolean; env?: string[]; 'env-file'?: string[]; workdir?: string; user?: string; entrypoint?: string;
-  hostname?: string; label?: string[]; network?: string; 'read-only': boolean; 'cap-add'?: string[]; 'cap-drop'?: string[];
-  init: boolean; 'stop-signal'?: string; 'stop-timeout': number; interactive: boolean; tty: boolean;
-};
-
-export function createOptions(flags: CreateFlagValues, image: string, command: string[], argv: readonly string[]) {
-  return {
-    image, command, name: flags.name, env: flags.env ?? [], envFiles: flags['env-file'] ?? [], workdir: flags.workdir, user: flags.user,
-    entrypoint: flags.entrypoint, hostname: flags.hostname, labels: flags.label ?? [], network: flags.network, readOnly: flags['read-only'] === true,
-    capAdd: flags['cap-add'] ?? [], capDrop: flags['cap-drop'] ?? [], init: flags.init === true, stopSignal: flags['stop-signal'],
-    stopTimeout: flags['stop-timeout'], rm: flags.rm === true, createCommand: ['burrow', ...argv],
-  };
-}

@@ -2,6 +2,7 @@
 // hands the rest to oclif, which loads only the one command asked for (through its manifest).
 import {setLogLevel, parseLevel} from '../log';
 import {globalOptions} from './global-options';
+import {runFast} from './fast-path';
 
 const GLOBAL_WITH_VALUE = new Set(['--root', '--runroot', '--log-level', '--runtime', '--storage-driver']);
 
@@ -36,9 +37,20 @@ export async function main(argv: readonly string[]): Promise<void> {
     }
     setLogLevel(level);
   }
+  const version = (require('../../../package.json') as {version: string}).version;
+  if (rest.length === 1 && (rest[0] === '--version' || rest[0] === '-v')) {
+    process.stdout.write(`burrow version ${version}\n`);
+    return;
+  }
+  let argvForOclif = rest.length ? rest : ['--help'];
+  if (rest.length > 0) {
+    const fast = await runFast(rest, version);
+    if (fast.handled) return;
+    argvForOclif = fast.argv;
+  }
   const oclif = require('@oclif/core') as typeof import('@oclif/core');
   try {
-    await oclif.run(rest.length ? rest : ['--help'], require.resolve('../../../package.json'));
+    await oclif.run(argvForOclif, require.resolve('../../../package.json'));
     await oclif.flush();
   } catch (e) {
     const err = e as {oclif?: {exit?: number}; message?: string};

@@ -1,0 +1,145 @@
+// Container verbs: flags → one engine call → output, as Podman prints it.
+import {InvalidInputError} from '../../errors';
+import {intFlag} from '../argv-parser';
+import {formatList} from '../list-output';
+import {renderInspect} from '../../format/output';
+import {type Action, reportErrors} from './context';
+import type {LogRecord} from '../../runtime/k8s-log';
+
+const write = (r: LogRecord) => (r.stream === 'stderr' ? process.stderr : process.stdout).write(r.data);
+const need = (refs: string[], what = 'you must provide at least one container name or ID') => {
+  if (refs.length === 0) throw new InvalidInputError(what);
+};
+const strs = (v: unknown) => (v as string[] | undefined) ?? [];
+
+export const PS_HEADERS: Record<string, string> = {
+  ID: 'CONTAINER ID', Image: 'IMAGE', Command: 'COMMAND', Created: 'CREATED', CreatedHuman: 'CREATED', CreatedAt: 'CREATED AT',
+  Status: 'STATUS', Ports: 'PORTS', Names: 'NAMES', State: 'STATE', Labels: 'LABELS', RunningFor: 'CREATED', Networks: 'NETWORKS',
+  Pod: 'POD ID', PodName: 'PODNAME', Size: 'SIZE', Pid: 'PID', ExitCode: 'EXIT CODE',
+};
+
+function createOptions(f: Record<string, unknown>, image: string, command: string[]) {
+  return {
+    image, command, name: f.name as string | undefined, env: strs(f.env), envFiles: strs(f['env-file']), workdir: f.workdir as string | undefined,
+    user: f.user as string | undefined, entrypoint: f.entrypoint as string | undefined, hostname: f.hostname as string | undefined,
+    labels: strs(f.label), network: f.network as string | undefined, readOnly: f['read-only'] === true, capAdd: strs(f['cap-add']),
+    capDrop: strs(f['cap-drop']), init: f.init === true, stopSignal: f['stop-signal'] as string | undefined,
+    stopTimeout: intFlag(f['stop-timeout'], 'stop-timeout'), rm: f.rm === true, createCommand: ['burrow', ...process.argv.slice(2)],
+  };
+}
+
+export const run: Action = async ({flags, args, rest}, cli) => {
+  if (flags.interactive || flags.tty) throw new InvalidInputError('interactive terminals (-i, -t) are not supported yet', {hint: 'run without -i/-t, or use -d and `burrow logs -f`'});
+  const engine = cli.engine();
+  const opts = createOptions(flags, args.image!, rest);
+  if (flags.detach) {
+    cli.out(`${await engine.runDetached(opts)}\n`);
+    return;
+  }
+  let id: string | undefined;
+  const forward = (sig: NodeJS.Signals) => {
+    if (id) engine.containers.kill(id, sig).catch(() => undefined);
+  };
+  const signals: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGQUIT', 'SIGUSR1', 'SIGUSR2'];
+  for (const s of signals) process.on(s, forward);
+  try {
+    process.exitCode = await engine.runAttached(opts, write, (cid) => {
+      id = cid;
+    });
+  } finally {
+    for (const s of signals) process.off(s, forward);
+  }
+};
+
+export const create: Action = async ({flags, args, rest}, cli) => {
+  cli.out(`${await cli.engine().create(createOptions(flags, args.image!, rest))}\n`);
+};
+
+export const start: Action = async ({flags, argv}, cli) => {
+  need(argv, 'start requires at least one container name or ID');
+  const engine = cli.engine();
+  if (flags.attach) {
+    if (argv.length !== 1) throw new InvalidInputError('you cannot start and attach multiple containers at once');
+    process.exitCode = await engine.startAttached(argv[0], write);
+    return;
+  }
+  const reports = await engine.start(argv);
+  for (const r of reports) if (!r.error) cli.out(`${r.ref}\n`);
+  reportErrors(reports);
+};
+
+export const stop: Action = async ({flags, argv}, cli) => {
+  if (!flags.all) need(argv);
+  let reports = await cli.engine().stop(argv, {timeout: intFlag(flags.time, 'time'), all: flags.all === true});
+  if (flags.ignore) reports = reports.filter((r) => r.error?.name !== 'NoSuchObjectError');
+  for (const r of reports) if (!r.error) cli.out(`${r.ref}\n`);
+  reportErrors(reports);
+};
+
+export const kill: Action = async ({flags, argv}, cli) => {
+  if (!flags.all) need(argv);
+  const reports = await cli.engine().kill(argv, {signal: flags.signal as string, all: flags.all === true});
+  for (const r of reports) if (!r.error) cli.out(`${r.ref}\n`);
+  reportErrors(reports);
+};
+
+export const restart: Action = async ({flags, argv}, cli) => {
+  need(argv);
+  const reports = await cli.engine().restart(argv, {timeout: intFlag(flags.time, 'time')});
+  for (const r of reports) if (!r.error) cli.out(`${r.value}\n`);
+  reportErrors(reports);
+};
+
+export const rm: Action = async ({flags, argv}, cli) => {
+  if (!flags.all) need(argv);
+  const reports = await cli.engine().remove(argv, {force: flags.force === true, all: flags.all === true, ignore: flags.ignore === true});
+  for (const r of reports) if (!r.error) cli.out(`${flags.all ? r.value : r.ref}\n`);
+  reportErrors(reports);
+  // Podman: 1 when a container does not exist, 2 when one is running.
+  for (const r of reports) if (r.error?.name === 'NoSuchObjectError') process.exitCode = 1;
+};
+
+export const ps: Action = async ({flags}, cli) => {
+  const last = intFlag(flags.last, 'last');
+  const all = flags.all === true || flags.latest === true || last !== undefined;
+  const data = await cli.engine().ps({all, filters: strs(flags.filter), last, latest: flags.latest === true, noTrunc: flags['no-trunc'] === true});
+  cli.out(formatList(data, {
+    defaultFormat: 'table {{.ID}}\t{{.Image}}\t{{.Command}}\t{{.Created}}\t{{.Status}}\t{{.Ports}}\t{{.Names}}',
+    headers: PS_HEADERS,
+    jsonIndent: 2,
+  }, {format: flags.format as string | undefined, quiet: flags.quiet === true, noHeading: flags.noheading === true}));
+};
+
+export const logs: Action = async ({flags, args}, cli) => {
+  let atLineStart = true;
+  const opts = {follow: flags.follow === true, tail: intFlag(flags.tail, 'tail'), since: flags.since as string | undefined, until: flags.until as string | undefined};
+  for await (const r of cli.engine().logs(args.container!, opts)) {
+    const out = r.stream === 'stderr' ? process.stderr : process.stdout;
+    out.write(flags.timestamps && atLineStart ? `${r.time} ${r.data}` : r.data);
+    atLineStart = r.data.endsWith('\n');
+  }
+};
+
+export const wait: Action = async ({argv}, cli) => {
+  need(argv);
+  const reports = await cli.engine().wait(argv);
+  for (const r of reports) if (!r.error) cli.out(`${r.value}\n`);
+  reportErrors(reports);
+};
+
+export function inspectAs(type: 'all' | 'container' | 'image'): Action {
+  return async ({flags, argv}, cli) => {
+    const engine = cli.engine();
+    let refs = argv;
+    if (flags.latest) refs = (await engine.ps({all: true, filters: [], latest: true})).rows.map((r) => String(r.ID));
+    need(refs, 'inspect requires at least one name or ID');
+    const reports = await engine.inspect(refs, type === 'all' ? (flags.type as 'all' | 'container' | 'image') ?? 'all' : type);
+    const found = reports.filter((r) => !r.error).map((r) => r.value!);
+    if (found.length > 0 || !flags.format) cli.out(renderInspect(found, flags.format as string | undefined));
+    reportErrors(reports);
+  };
+}
+
+export const cleanup: Action = async ({args}, cli) => {
+  await cli.engine().cleanup(args.container!);
+};

@@ -1,0 +1,39 @@
+// Command id → action, and how its command line is read. Loading an action loads no oclif and, until it
+// asks for the engine, no engine.
+import type {Action} from './context';
+import type {CommandSpec} from '../argv-parser';
+
+export interface ActionEntry {
+  load: () => Action;
+  passThrough?: CommandSpec['passThrough'];
+}
+
+const containers = () => require('./containers') as typeof import('./containers');
+const images = () => require('./images') as typeof import('./images');
+const system = () => require('./system') as typeof import('./system');
+
+export const ACTIONS: Record<string, ActionEntry> = {
+  run: {load: () => containers().run, passThrough: 'after-first'},
+  create: {load: () => containers().create, passThrough: 'after-first'},
+  start: {load: () => containers().start},
+  stop: {load: () => containers().stop},
+  kill: {load: () => containers().kill},
+  restart: {load: () => containers().restart},
+  rm: {load: () => containers().rm},
+  ps: {load: () => containers().ps},
+  logs: {load: () => containers().logs},
+  wait: {load: () => containers().wait},
+  inspect: {load: () => containers().inspectAs('all')},
+  'container:inspect': {load: () => containers().inspectAs('container')},
+  'container:cleanup': {load: () => containers().cleanup},
+  import: {load: () => images().importImage},
+  images: {load: () => images().images},
+  rmi: {load: () => images().rmi},
+  tag: {load: () => images().tag},
+  untag: {load: () => images().untag},
+  'image:inspect': {load: () => containers().inspectAs('image')},
+  info: {load: () => system().info},
+  version: {load: () => system().version},
+  unshare: {load: () => system().unshare, passThrough: 'all'},
+  'system:migrate': {load: () => system().migrate},
+};

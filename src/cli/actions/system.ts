@@ -1,0 +1,34 @@
+// info, version, unshare, system migrate.
+import {renderInspect} from '../../format/output';
+import {goFieldView} from '../../format/go-field-view';
+import type {Action} from './context';
+
+export const info: Action = async ({flags}, cli) => {
+  const data = await cli.engine().info();
+  const format = flags.format as string | undefined;
+  if (!format || format === 'json') {
+    cli.out(JSON.stringify(data, null, 2) + '\n');
+    return;
+  }
+  // Podman's templates use Go field names (Host.OCIRuntime.Name) for JSON keys like host.ociRuntime.name.
+  cli.out(renderInspect([goFieldView(data)], format));
+};
+
+export const version: Action = async ({flags}, cli) => {
+  const v = cli.version;
+  const client = {APIVersion: v, Version: v, GoVersion: process.version, GitCommit: '', BuiltTime: '', Built: 0, OsArch: `linux/${process.arch === 'x64' ? 'amd64' : process.arch}`, Os: 'linux'};
+  const format = flags.format as string | undefined;
+  if (format === 'json') cli.out(JSON.stringify({Client: client}, null, 4) + '\n');
+  else if (format) cli.out(renderInspect([{Client: client}], format));
+  else cli.out(`Client:       burrow\nVersion:      ${v}\nAPI Version:  ${v}\nNode Version: ${process.version}\nOS/Arch:      ${client.OsArch}\n`);
+};
+
+export const unshare: Action = async ({rest}, cli) => {
+  // Everything after `unshare` is the command, flags included (as with `podman unshare`).
+  process.exitCode = await cli.engine().unshare(rest[0] === '--' ? rest.slice(1) : rest);
+};
+
+export const migrate: Action = async (_cmd, cli) => {
+  const res = await cli.engine().migrate();
+  for (const n of res.stopped) cli.err(`stopped container ${n}\n`);
+};
