@@ -3,7 +3,7 @@
 import type {ContainerConfig, ContainerState} from '../storage/container-store';
 import {humanDuration, timeAgo} from '../format/human';
 import {effectiveCapabilities} from '../runtime/capabilities';
-import {goMap} from '../format/go-template';
+import {goMap} from '../format/go-map';
 
 export interface ContainerSnapshot {
   config: ContainerConfig;

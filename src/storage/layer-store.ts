@@ -10,7 +10,7 @@ import type {PrivilegedExec} from '../../rootless/privileged';
 import * as runner from '../process/runner';
 import {readJson, writeJsonAtomic} from './atomic-file';
 import {entriesOfDeadWriters} from './dead-writers';
-import {sanitizeLayer, type LayerSummary} from '../image/tar/layer-sanitizer';
+import type {LayerSummary} from '../image/tar/layer-sanitizer';
 
 export interface LayerRecord {
   diffId: string;
@@ -80,6 +80,7 @@ export class LayerStore {
     child.stdin!.on('error', () => undefined);
     let summary: LayerSummary;
     try {
+      const {sanitizeLayer} = require('../image/tar/layer-sanitizer') as typeof import('../image/tar/layer-sanitizer');
       summary = await sanitizeLayer(source, child.stdin as Writable, {whiteouts: this.priv.rootless ? 'overlay-user' : 'overlay-trusted', baseLayer});
     } catch (e) {
       child.kill('SIGKILL');
