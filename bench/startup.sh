@@ -26,7 +26,11 @@ if command -v podman >/dev/null; then
          -n 'podman ps' "${podman[*]} ps"
          -n 'podman run --rm localhost/demo true' "${podman[*]} run --rm localhost/demo true")
 fi
-table=$(mktemp)
-hyperfine --style none --warmup 2 --runs "$runs" --export-markdown "$table" "${cmds[@]}" >/dev/null
-cat "$table"
-rm -f "$table"
+json=$(mktemp)
+hyperfine --style none --warmup 2 --runs "$runs" --export-json "$json" "${cmds[@]}" >/dev/null
+node -e '
+const r = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8")).results;
+console.log("| command | median ms | mean ms | min ms |\n|:--|--:|--:|--:|");
+for (const x of r) console.log(`| ${x.command} | ${(x.median * 1000).toFixed(1)} | ${(x.mean * 1000).toFixed(1)} | ${(x.min * 1000).toFixed(1)} |`);
+' "$json"
+rm -f "$json"
