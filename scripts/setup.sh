@@ -14,7 +14,7 @@ demo=1
 say() { printf 'setup: %s\n' "$*" >&2; }
 
 # Host packages burrow relies on, and what tests and the demo image need.
-PACKAGES=(uidmap conmon runc crun slirp4netns passt fuse-overlayfs util-linux busybox-static catatonit tar procps)
+PACKAGES=(uidmap conmon runc crun slirp4netns passt fuse-overlayfs util-linux busybox-static catatonit tar procps man-db)
 
 as_root() {
   if [ "$(id -u)" = 0 ]; then "$@"
@@ -86,6 +86,25 @@ else
   mkdir -p "$HOME/.local/bin"
   ln -sfn "$here/bin/burrow" "$HOME/.local/bin/burrow"
   case ":$PATH:" in *":$HOME/.local/bin:"*) ;; *) say "add ~/.local/bin to your PATH (export PATH=\$HOME/.local/bin:\$PATH)";; esac
+fi
+
+# Man pages (man/*.1, written by the build), linked like the binary so a rebuild updates them. Links to
+# pages of commands that no longer exist are dropped.
+if can_root; then
+  mandir=/usr/local/share/man/man1
+  as_root mkdir -p "$mandir"
+  as_root find "$mandir" -maxdepth 1 -name 'burrow*.1' -xtype l -delete
+  as_root ln -sf "$here"/man/burrow*.1 "$mandir/"
+  if command -v mandb >/dev/null; then as_root mandb -q >/dev/null 2>&1 || true; fi
+else
+  mandir=$HOME/.local/share/man/man1
+  mkdir -p "$mandir"
+  find "$mandir" -maxdepth 1 -name 'burrow*.1' -xtype l -delete
+  ln -sf "$here"/man/burrow*.1 "$mandir/"
+  # man-db derives ~/.local/share/man from ~/.local/bin on the PATH, unless MANPATH overrides it.
+  if command -v man >/dev/null && ! PATH="$HOME/.local/bin:$PATH" man -w burrow-run >/dev/null 2>&1; then
+    say "man does not look in ~/.local/share/man here; add it: export MANPATH=\$HOME/.local/share/man:"
+  fi
 fi
 
 [ "$demo" = 1 ] || exit 0
