@@ -63,7 +63,7 @@ export function parseCommandLine(spec: CommandSpec, tokens: readonly string[]): 
   if (spec.passThrough === 'all') return finish(spec, values, positionals, [...tokens]);
 
   let i = 0;
-  const takeValue = (f: FlagSpec, shown: string): string => {
+  const takeValue = (shown: string): string => {
     if (i + 1 >= tokens.length) throw usage(spec.id, `Flag ${shown} expects a value`);
     return tokens[++i];
   };
@@ -90,7 +90,7 @@ export function parseCommandLine(spec: CommandSpec, tokens: readonly string[]): 
         if (eq >= 0) set(f, parseBool(t.slice(eq + 1), spec.id, name));
         else set(f, true);
       } else {
-        set(f, eq >= 0 ? t.slice(eq + 1) : takeValue(f, `--${name}`));
+        set(f, eq >= 0 ? t.slice(eq + 1) : takeValue(`--${name}`));
       }
       continue;
     }
@@ -105,7 +105,7 @@ export function parseCommandLine(spec: CommandSpec, tokens: readonly string[]): 
         }
         // An option takes the rest of the group (-efoo=bar) or the next token.
         const inline = chars.slice(k + 1);
-        set(f, inline !== '' ? inline.replace(/^=/, '') : takeValue(f, `-${chars[k]}`));
+        set(f, inline !== '' ? inline.replace(/^=/, '') : takeValue(`-${chars[k]}`));
         break;
       }
       continue;

@@ -9,8 +9,8 @@ export interface ListSpec {
   jsonIndent: number;
 }
 
-export function formatList(data: {json: object[]; rows: object[]}, spec: ListSpec, opts: {format?: string; quiet?: boolean; noHeading?: boolean; quietField?: string}): string {
-  if (opts.quiet) return data.rows.map((r) => `${(r as Record<string, unknown>)[opts.quietField ?? 'ID']}\n`).join('');
+export function formatList(data: {json: object[]; rows: object[]}, spec: ListSpec, opts: {format?: string; quiet?: boolean; noHeading?: boolean}): string {
+  if (opts.quiet) return data.rows.map((r) => `${(r as Record<string, unknown>).ID}\n`).join('');
   const f = opts.format?.trim();
   if (f === 'json') return JSON.stringify(data.json, null, spec.jsonIndent) + '\n';
   return renderList(data.rows, {format: opts.format, defaultFormat: spec.defaultFormat, headers: spec.headers, noHeading: opts.noHeading});

@@ -114,10 +114,6 @@ function parentOf(path: string): string {
   return i === -1 ? '' : path.slice(0, i);
 }
 
-function baseOf(path: string): string {
-  return path.slice(path.lastIndexOf('/') + 1);
-}
-
 function joinPath(dir: string, name: string): string {
   return dir === '' ? name : `${dir}/${name}`;
 }
