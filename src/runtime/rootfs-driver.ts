@@ -44,7 +44,8 @@ export async function chooseDriver(priv: PrivilegedExec, runroot: string, scratc
   const verdicts: DriverVerdict[] = [];
   let chosen: DriverName | undefined;
   for (const name of forced ? [forced as DriverName] : DRIVER_ORDER) {
-    const v = await probeDriver(priv, scratch, name);
+    const probed = await probeDriver(priv, scratch, name);
+    const v = forced && probed.usable ? {...probed, reason: `asked for (--storage-driver or storage.conf); ${probed.reason}`} : probed;
     verdicts.push(v);
     if (v.usable) {
       chosen = name;
@@ -74,7 +75,7 @@ async function probeDriver(priv: PrivilegedExec, scratch: string, name: DriverNa
   try {
     await mountRootfs(priv, name, layout);
     await unmountRootfs(priv, name, layout.merged);
-    return {name, usable: true, reason: name === 'overlay' ? `kernel overlayfs mounts inside the user namespace${priv.rootless ? ' (userxattr)' : ''}` : 'kernel overlay refused; FUSE works'};
+    return {name, usable: true, reason: name === 'overlay' ? `kernel overlayfs mounts inside the user namespace${priv.rootless ? ' (userxattr)' : ''}` : 'a FUSE overlay test mount works'};
   } catch (e) {
     return {name, usable: false, reason: `test mount failed: ${(e as Error).message.split('\n')[0]}`};
   } finally {
