@@ -38,6 +38,17 @@ export function isAlive(pid: number): boolean {
   }
 }
 
+/** A positive pid written in a pid file, or undefined when the file is missing or holds something else. */
+export function readPidFile(file: string | undefined): number | undefined {
+  if (!file) return undefined;
+  try {
+    const n = Number(fs.readFileSync(file, 'utf8').trim());
+    return Number.isInteger(n) && n > 0 ? n : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 export function bootId(): string {
   try {
     return fs.readFileSync('/proc/sys/kernel/random/boot_id', 'utf8').trim();

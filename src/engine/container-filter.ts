@@ -2,7 +2,6 @@
 // same key given twice matches either value and different keys must all match.
 import {InvalidInputError} from '../errors';
 import type {ContainerSnapshot} from './container-views';
-import {stateName} from './container-views';
 
 export type Filters = Map<string, string[]>;
 
@@ -38,7 +37,7 @@ function matchOne(s: ContainerSnapshot, key: string, v: string, imageId: (ref: s
     case 'name':
       return safeRegex(v).test(c.name);
     case 'status':
-      return stateName(s.state) === v || (v === 'stopped' && s.state.status === 'exited');
+      return s.state.status === v || (v === 'stopped' && s.state.status === 'exited');
     case 'label': {
       const eq = v.indexOf('=');
       const k = eq < 0 ? v : v.slice(0, eq);

@@ -12,11 +12,6 @@ export interface ContainerSnapshot {
 
 const unix = (iso?: string) => (iso ? Math.floor(Date.parse(iso) / 1000) : 0);
 
-/** Podman's state names: created, running, exited. */
-export function stateName(st: ContainerState): string {
-  return st.status === 'stopping' ? 'stopping' : st.status === 'removing' ? 'removing' : st.status;
-}
-
 export function statusText(st: ContainerState, now = Date.now()): string {
   switch (st.status) {
     case 'running':
@@ -55,7 +50,7 @@ export function listContainer(s: ContainerSnapshot): Record<string, unknown> {
     Ports: null,
     Size: null,
     StartedAt: unix(st.startedAt),
-    State: stateName(st),
+    State: st.status,
     Status: statusText(st),
     Created: unix(c.created),
   };
@@ -74,7 +69,7 @@ export function psRow(s: ContainerSnapshot, noTrunc = false): Record<string, unk
     CreatedHuman: timeAgo(c.created),
     Names: c.name,
     Status: statusText(st),
-    State: stateName(st),
+    State: st.status,
     Ports: '',
     RunningFor: humanDuration(Date.now() - Date.parse(c.created)),
     Labels: goMap({...c.labels}),
@@ -107,7 +102,7 @@ export function inspectContainer(s: ContainerSnapshot, p: InspectPaths): Record<
     Args: c.args.slice(1),
     State: {
       OciVersion: '1.0.2-dev',
-      Status: stateName(st),
+      Status: st.status,
       Running: running,
       Paused: false,
       Restarting: false,

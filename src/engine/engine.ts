@@ -12,7 +12,7 @@ import {followLog, readLog, tailRecords, type LogRecord} from '../runtime/k8s-lo
 import {matchesFilters, parseFilters} from './container-filter';
 import {buildInfo} from './info';
 import * as runner from '../process/runner';
-import {isRunning} from '../runtime/container-state';
+import {isRunning, observedState} from '../runtime/container-state';
 import {splitName} from '../image/reference';
 import {humanSize, timeAgo} from '../format/human';
 
@@ -103,7 +103,7 @@ export class Engine {
     const finished = () => {
       const v = this.ctx.containers.read(id);
       if (!v) return true;
-      const st = this.containers.view(id).state;
+      const st = observedState(v, this.ctx.exitDir);
       if (!isRunning(st)) {
         code = st.exitCode;
         return true;
@@ -123,7 +123,7 @@ export class Engine {
   }
 
   async stop(refs: string[], opts: {timeout?: number; all?: boolean}): Promise<ItemReport[]> {
-    const targets = opts.all ? this.containers.list().filter((s) => isRunning(s.state)).map((s) => s.config.id) : refs;
+    const targets = opts.all ? this.runningIds() : refs;
     return this.each(targets, async (ref) => {
       await this.containers.stop(ref, opts.timeout);
       return ref;
@@ -131,7 +131,7 @@ export class Engine {
   }
 
   async kill(refs: string[], opts: {signal?: string; all?: boolean}): Promise<ItemReport[]> {
-    const targets = opts.all ? this.containers.list().filter((s) => isRunning(s.state)).map((s) => s.config.id) : refs;
+    const targets = opts.all ? this.runningIds() : refs;
     return this.each(targets, async (ref) => {
       await this.containers.kill(ref, opts.signal ?? 'SIGKILL');
       return ref;
@@ -169,9 +169,10 @@ export class Engine {
 
   async ps(o: PsOptions): Promise<{json: Record<string, unknown>[]; rows: Record<string, unknown>[]}> {
     await this.ctx.ready();
-    await this.containers.sweep();
     const filters = parseFilters(o.filters);
     let list = this.containers.list();
+    // Listing is the hot path: list again only when the sweep actually cleaned something up.
+    if (await this.containers.sweep(list)) list = this.containers.list();
     if (!o.all && o.filters.length === 0) list = list.filter((s) => isRunning(s.state));
     list = list.filter((s) => matchesFilters(s, filters, (ref) => this.ctx.images.find(ref)?.id, (ref) => this.ctx.containers.resolve(ref).config.created));
     if (o.latest) list = list.slice(0, 1);
@@ -340,6 +341,10 @@ export class Engine {
     for (const s of running) await this.containers.stop(s.config.id);
     const pausePid = await this.ctx.session.stop();
     return {stopped: running.map((s) => s.config.name), pausePid};
+  }
+
+  private runningIds(): string[] {
+    return this.containers.list().filter((s) => isRunning(s.state)).map((s) => s.config.id);
   }
 
   private async each<T>(refs: string[], fn: (ref: string) => Promise<T>): Promise<ItemReport<T>[]> {

@@ -9,7 +9,7 @@ import {VERSION} from '../runtime/container-manager';
 import {findTool} from '../runtime/host-tools';
 import * as runner from '../process/runner';
 import {isRunning} from '../runtime/container-state';
-import {goArch} from '../image/image-service';
+import {goArch} from '../config/platform';
 
 async function versionOf(bin: string | undefined): Promise<string> {
   if (!bin) return '';

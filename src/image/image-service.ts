@@ -9,6 +9,7 @@ import type {ImageRecord, ImageView, OciImageConfig} from '../storage/image-stor
 import {canonicalName, parseReference} from './reference';
 import {applyChanges} from './image-change';
 import {DEFAULT_PATH} from '../runtime/oci-spec';
+import {goArch} from '../config/platform';
 import {isAlive} from '../../rootless/proc';
 
 export interface ImportOptions {
@@ -25,10 +26,6 @@ export interface RemoveReport {
 
 export const OCI_MANIFEST = 'application/vnd.oci.image.manifest.v1+json';
 export const OCI_CONFIG = 'application/vnd.oci.image.config.v1+json';
-
-export function goArch(arch: string = process.arch): string {
-  return ({x64: 'amd64', arm64: 'arm64', arm: 'arm', ia32: '386', ppc64: 'ppc64le', s390x: 's390x', riscv64: 'riscv64'} as Record<string, string>)[arch] ?? arch;
-}
 
 export class ImageService {
   constructor(private readonly ctx: EngineContext) {}

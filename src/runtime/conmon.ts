@@ -8,6 +8,7 @@ import {logLevel} from '../log';
 import type {PrivilegedExec} from '../../rootless/privileged';
 import * as runner from '../process/runner';
 import {findTool} from './host-tools';
+import {readPidFile} from '../../rootless/proc';
 
 export interface ConmonStart {
   id: string;
@@ -78,7 +79,7 @@ export async function startConmon(priv: PrivilegedExec, o: ConmonStart): Promise
   }
   const parsed = JSON.parse(line) as {data: number; message?: string};
   if (parsed.data < 0) throw runtimeFailure(parsed.message ?? '', readOciLog(o.bundle));
-  return {pid: parsed.data, conmonPid: readPid(path.join(o.bundle, 'conmon.pid'))};
+  return {pid: parsed.data, conmonPid: readPidFile(path.join(o.bundle, 'conmon.pid'))};
 }
 
 /** The runtime's own words, from its JSON log. */
@@ -109,13 +110,4 @@ export function runtimeFailure(conmonMessage: string, runtimeMessage: string): E
     return new ContainerCommandError(`${cleaned}: OCI permission denied`, {exitCode: ExitCode.CannotInvoke});
   }
   return new ContainerCommandError(`OCI runtime error: ${cleaned || 'the runtime failed to create the container'}`, {exitCode: ExitCode.Engine});
-}
-
-export function readPid(file: string): number | undefined {
-  try {
-    const n = Number(fs.readFileSync(file, 'utf8').trim());
-    return Number.isInteger(n) && n > 0 ? n : undefined;
-  } catch {
-    return undefined;
-  }
 }

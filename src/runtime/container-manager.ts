@@ -317,28 +317,32 @@ export class ContainerManager {
   private async removeLocked(v: ContainerView, st: ContainerState): Promise<void> {
     const doomed = this.ctx.containers.detach(v);
     fs.rmSync(path.join(this.ctx.exitDir, v.config.id), {force: true});
-    const mounts = (await mountsUnder(this.ctx.priv, doomed)).sort((a, b) => b.length - a.length);
-    await this.ctx.priv.run(['sh', '-c', REMOVE_SCRIPT, 'burrow-rm', st.runtime ?? '', this.ctx.runtimeRoot, v.config.id, doomed, ...mounts]);
+    await this.deleteTree(doomed, st.runtime, v.config.id);
   }
 
-  /** rm -rf that first detaches whatever is still mounted inside (rm --one-file-system would skip it). */
-  private async removeTree(dir: string): Promise<void> {
-    await unmountRootfs(this.ctx.priv, 'overlay', dir);
-    await this.ctx.priv.run(['rm', '-rf', '--one-file-system', '--', dir]);
+  /** Deletes a container directory (also a crashed creator's or remover's), unmounting what is inside. */
+  private async deleteTree(dir: string, runtime = '', id = ''): Promise<void> {
+    const mounts = (await mountsUnder(this.ctx.priv, dir)).sort((a, b) => b.length - a.length);
+    await this.ctx.priv.run(['sh', '-c', REMOVE_SCRIPT, 'burrow-rm', runtime, this.ctx.runtimeRoot, id, dir, ...mounts]);
   }
 
   /**
    * Finishes what dead processes left: temp directories of interrupted creates/removes, and --rm
    * containers that ended while nobody could clean them up. Cheap when there is nothing to do.
    */
-  async sweep(): Promise<void> {
-    for (const s of this.list()) {
+  async sweep(list = this.list()): Promise<boolean> {
+    let changed = false;
+    for (const s of list) {
       const unattended = s.state.status === 'exited' && (s.state.attachedPid === undefined || !isAlive(s.state.attachedPid));
       // An exited container whose stored state still says running (or mounted) was never cleaned up.
       const stale = s.config.autoRemove || s.state.mounted === true || s.state.runtime !== undefined;
-      if (unattended && stale) await this.cleanup(s.config.id).catch(() => undefined);
+      if (unattended && stale) {
+        await this.cleanup(s.config.id).catch(() => undefined);
+        changed = true;
+      }
     }
-    for (const dir of this.ctx.containers.leftovers(isAlive)) await this.removeTree(dir).catch(() => undefined);
+    for (const dir of this.ctx.containers.leftovers(isAlive)) await this.deleteTree(dir).catch(() => undefined);
+    return changed;
   }
 
   // ---- views ----

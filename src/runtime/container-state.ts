@@ -3,7 +3,7 @@
 // the observed state under the container's lock.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import {bootId, isAlive} from '../../rootless/proc';
+import {bootId, isAlive, readPidFile} from '../../rootless/proc';
 import type {ContainerState, ContainerView} from '../storage/container-store';
 
 /** Exit code and time written by conmon, if the container has ended. */
@@ -13,16 +13,6 @@ export function readExitFile(exitDir: string, id: string): {code: number; at: st
     const text = fs.readFileSync(file, 'utf8').trim();
     if (text === '') return undefined;
     return {code: Number(text), at: fs.statSync(file).mtime.toISOString()};
-  } catch {
-    return undefined;
-  }
-}
-
-function readPidFile(file: string | undefined): number | undefined {
-  if (!file) return undefined;
-  try {
-    const n = Number(fs.readFileSync(file, 'utf8').trim());
-    return Number.isInteger(n) && n > 0 ? n : undefined;
   } catch {
     return undefined;
   }

@@ -2,6 +2,7 @@
 import {renderInspect} from '../../format/output';
 import {goFieldView} from '../../format/go-field-view';
 import type {Action} from './context';
+import {goArch} from '../../config/platform';
 
 export const info: Action = async ({flags}, cli) => {
   const data = await cli.engine().info();
@@ -16,7 +17,7 @@ export const info: Action = async ({flags}, cli) => {
 
 export const version: Action = async ({flags}, cli) => {
   const v = cli.version;
-  const client = {APIVersion: v, Version: v, GoVersion: process.version, GitCommit: '', BuiltTime: '', Built: 0, OsArch: `linux/${process.arch === 'x64' ? 'amd64' : process.arch}`, Os: 'linux'};
+  const client = {APIVersion: v, Version: v, GoVersion: process.version, GitCommit: '', BuiltTime: '', Built: 0, OsArch: `linux/${goArch()}`, Os: 'linux'};
   const format = flags.format as string | undefined;
   if (format === 'json') cli.out(JSON.stringify({Client: client}, null, 4) + '\n');
   else if (format) cli.out(renderInspect([{Client: client}], format));
