@@ -38,6 +38,8 @@ export interface ParsedCommandLine {
   argv: string[];
   /** tokens passed through untouched (the container's command) */
   rest: string[];
+  /** flags the user gave (the others hold defaults): tells `--tls-verify` unset from `--tls-verify=true` */
+  given: Set<string>;
 }
 
 const usage = (id: string, message: string) => new InvalidInputError(message, {hint: `see \`burrow ${id.replace(/:/g, ' ')} --help\``});
@@ -126,6 +128,7 @@ function parseBool(v: string, id: string, name: string): boolean {
 }
 
 function finish(spec: CommandSpec, values: Record<string, unknown>, positionals: string[], rest: string[]): ParsedCommandLine {
+  const given = new Set(Object.keys(values));
   for (const f of Object.values(spec.flags)) {
     if (values[f.name] !== undefined) continue;
     if (f.default !== undefined) values[f.name] = f.multiple && !Array.isArray(f.default) ? [f.default] : f.default;
@@ -143,7 +146,7 @@ function finish(spec: CommandSpec, values: Record<string, unknown>, positionals:
   if (spec.strict !== false && positionals.length > argSpecs.length) {
     throw usage(spec.id, `Unexpected argument: ${positionals[argSpecs.length]}`);
   }
-  return {flags: values, args, argv: positionals, rest};
+  return {flags: values, args, argv: positionals, rest, given};
 }
 
 /** An integer flag value (the parser keeps strings; oclif's own parser may already give a number). */

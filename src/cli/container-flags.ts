@@ -1,5 +1,6 @@
 // The flags `run` and `create` share, with Podman's names, short forms and defaults.
 import {Flags} from '@oclif/core';
+import {platformFlags, registryFlags} from './registry-flags';
 
 export const containerCreateFlags = {
   name: Flags.string({description: 'assign a name to the container'}),
@@ -18,6 +19,13 @@ export const containerCreateFlags = {
   init: Flags.boolean({description: 'run an init (catatonit) as pid 1 that forwards signals and reaps zombies'}),
   'stop-signal': Flags.string({description: 'signal that stops the container (default SIGTERM or the image STOPSIGNAL)'}),
   'stop-timeout': Flags.integer({description: 'seconds to wait after the stop signal before SIGKILL', default: 10}),
+  pull: Flags.string({description: 'pull the image: missing (default), always, newer or never', default: 'missing'}),
+  quiet: Flags.boolean({char: 'q', description: 'print no pull progress'}),
+  ...platformFlags,
+  authfile: registryFlags.authfile,
+  'cert-dir': registryFlags['cert-dir'],
+  creds: registryFlags.creds,
+  'tls-verify': registryFlags['tls-verify'],
   interactive: Flags.boolean({char: 'i', hidden: true, description: 'keep stdin open (not supported yet)'}),
   tty: Flags.boolean({char: 't', hidden: true, description: 'allocate a pseudo-TTY (not supported yet)'}),
 };

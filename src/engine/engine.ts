@@ -15,6 +15,10 @@ import * as runner from '../process/runner';
 import {isRunning, observedState} from '../runtime/container-state';
 import {splitName} from '../image/reference';
 import {humanSize, timeAgo} from '../format/human';
+import type {RegistryOptions, RegistrySession} from '../registry/registry-session';
+import type {PullEvent, PullResult} from '../registry/image-puller';
+import type {PushEvent, PushResult} from '../registry/image-pusher';
+import type {Platform} from '../image/manifest';
 
 export interface ItemReport<T = string> {
   ref: string;
@@ -244,6 +248,109 @@ export class Engine {
     });
   }
 
+  // ---- registries ----
+  // Registry code is loaded only by the verbs that use it, so `ps` and `run` of a local image pay nothing for it.
+
+  private registrySession(o: RegistryOptions): RegistrySession {
+    const {RegistrySession: Session} = require('../registry/registry-session') as typeof import('../registry/registry-session');
+    return new Session(o, this.ctx.identity);
+  }
+
+  async pull(ref: string, o: RegistryOptions & {platform: Platform}, onEvent?: (e: PullEvent) => void): Promise<PullResult> {
+    await this.ctx.ready();
+    const session = this.registrySession(o);
+    try {
+      const {ImagePuller} = require('../registry/image-puller') as typeof import('../registry/image-puller');
+      return await new ImagePuller(this.ctx, session).pull(ref, o.platform, onEvent);
+    } finally {
+      session.close();
+    }
+  }
+
+  /**
+   * The image `ref` names, pulled first when the policy says so (`run --pull`): "missing" (the default),
+   * "always", "newer" (treated as always: a registry round trip either way), "never".
+   */
+  /** A local image answers to `ref` (name, short name or id). */
+  hasImage(ref: string): boolean {
+    try {
+      return this.ctx.images.find(ref) !== undefined;
+    } catch {
+      return false;
+    }
+  }
+
+  async ensureImage(ref: string, policy: string, o: RegistryOptions & {platform: Platform}, onEvent?: (e: PullEvent) => void): Promise<void> {
+    await this.ctx.ready();
+    if (!['missing', 'always', 'newer', 'never'].includes(policy)) throw new InvalidInputError(`invalid pull policy "${policy}"`, {hint: 'use always, missing, newer or never'});
+    if (policy === 'never') return;
+    if (policy === 'missing' && this.ctx.images.find(ref)) return;
+    await this.pull(ref, o, onEvent);
+  }
+
+  async push(source: string, destination: string | undefined, o: RegistryOptions & {format?: string}, onEvent?: (e: PushEvent) => void): Promise<PushResult> {
+    await this.ctx.ready();
+    const img = this.ctx.images.resolve(source);
+    const dest = destination ?? this.ctx.images.matchName(source) ?? source;
+    const session = this.registrySession(o);
+    try {
+      const {ImagePusher} = require('../registry/image-pusher') as typeof import('../registry/image-pusher');
+      return await new ImagePusher(this.ctx, session).push(img, dest, {format: o.format, onEvent});
+    } finally {
+      session.close();
+    }
+  }
+
+  /** Checks the credentials against the registry, then stores them; returns the auth file written. */
+  async login(registry: string, creds: {username: string; password: string}, o: RegistryOptions): Promise<string> {
+    const {host, key} = registryKey(registry);
+    const session = this.registrySession({...o, creds: `${creds.username}:${creds.password}`});
+    try {
+      await (await session.transport(host, session.pushTarget(`${host}/x`).insecure)).checkLogin();
+    } finally {
+      session.close();
+    }
+    const {storeCredentials} = require('../registry/auth-file') as typeof import('../registry/auth-file');
+    return storeCredentials(session.authLocations, key, creds);
+  }
+
+  logout(registry: string | undefined, o: RegistryOptions): void {
+    const {removeCredentials} = require('../registry/auth-file') as typeof import('../registry/auth-file');
+    const session = this.registrySession(o);
+    const key = registry === undefined ? undefined : registryKey(registry).key;
+    if (!removeCredentials(session.authLocations, key) && key !== undefined) {
+      throw new InvalidInputError(`not logged into ${key}`, {hint: 'nothing to remove; `burrow login` stores credentials'});
+    }
+  }
+
+  /** Repositories matching `term` ("[REGISTRY/]TEXT") in the registry's catalog, or the tags of one repository. */
+  async search(term: string, o: RegistryOptions & {limit: number; listTags: boolean}): Promise<{Index: string; Name: string; Description: string; Tag?: string}[]> {
+    const session = this.registrySession(o);
+    try {
+      const {catalog} = require('../registry/registry-client') as typeof import('../registry/registry-client');
+      const slash = term.indexOf('/');
+      const first = slash > 0 ? term.slice(0, slash) : '';
+      const explicit = /[.:]/.test(first) || first === 'localhost';
+      const hosts = explicit ? [first] : session.registries.unqualifiedSearchRegistries;
+      if (hosts.length === 0) throw new InvalidInputError(`no registry to search for "${term}"`, {hint: 'name one (`burrow search REGISTRY/TEXT`) or set unqualified-search-registries in registries.conf'});
+      const text = explicit ? term.slice(slash + 1) : term;
+      const out: {Index: string; Name: string; Description: string; Tag?: string}[] = [];
+      for (const host of hosts) {
+        const target = session.pushTarget(`${host}/${text || 'x'}`);
+        if (o.listTags) {
+          const client = await session.client({host: target.host, repository: text, insecure: target.insecure});
+          for (const t of (await client.tags()).slice(0, o.limit)) out.push({Index: host, Name: `${host}/${text}`, Description: '', Tag: t});
+          continue;
+        }
+        const repos = await catalog(await session.transport(target.host, target.insecure), 1000);
+        for (const r of repos.filter((r) => r.includes(text)).slice(0, o.limit)) out.push({Index: host, Name: `${host}/${r}`, Description: ''});
+      }
+      return out;
+    } finally {
+      session.close();
+    }
+  }
+
   // ---- images ----
 
   importImage(o: ImportOptions) {
@@ -387,4 +494,12 @@ export function parseTime(value: string, now = Date.now()): number {
   const t = /^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?$/.test(value) ? Date.parse(value) : NaN;
   if (Number.isNaN(t)) throw new InvalidInputError(`invalid time "${value}"`, {hint: 'use RFC 3339 (2026-01-02T15:04:05Z), a Unix timestamp or a duration such as 10m'});
   return t;
+}
+
+/** `login`/`logout` take a registry, optionally with a repository path (Podman allows host/namespace keys). */
+function registryKey(input: string): {host: string; key: string} {
+  const clean = input.replace(/^https?:\/\//, '').replace(/\/+$/, '');
+  if (!clean || /\s/.test(clean)) throw new InvalidInputError(`invalid registry "${input}"`, {hint: 'give a registry host such as quay.io or 127.0.0.1:5000'});
+  const host = clean.split('/')[0];
+  return {host: host === 'index.docker.io' || host === 'registry-1.docker.io' ? 'docker.io' : host, key: clean};
 }

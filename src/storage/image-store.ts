@@ -48,6 +48,10 @@ export interface ImageRecord {
   created: string;
   layers: ImageLayer[];
   config: OciImageConfig;
+  /** media type of the stored manifest (OCI when absent: images made before this field existed) */
+  manifestMediaType?: string;
+  /** the manifest list this image was picked from, when pulled through one */
+  listDigest?: string;
 }
 
 export interface ImageView extends ImageRecord {

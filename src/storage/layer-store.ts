@@ -20,6 +20,13 @@ export interface LayerRecord {
   created: string;
 }
 
+export interface ExtractOptions {
+  /** the layer has no parent (its whiteouts are dropped) */
+  baseLayer: boolean;
+  /** throws to refuse the layer once its digests are known; the partial tree is deleted */
+  verify?: (summary: LayerSummary) => void;
+}
+
 export class LayerStore {
   readonly dir: string;
   constructor(root: string, private readonly priv: PrivilegedExec) {
@@ -42,12 +49,14 @@ export class LayerStore {
    * Checks and extracts a layer stream. The sanitizer re-serializes every entry it accepts, so GNU tar
    * (run as namespaced root for real ownership and xattrs) only ever sees checked input.
    */
-  async extract(source: AsyncIterable<Buffer>, opts: {baseLayer: boolean} = {baseLayer: false}): Promise<LayerRecord> {
+  async extract(source: AsyncIterable<Buffer>, opts: ExtractOptions = {baseLayer: false}): Promise<LayerRecord> {
     fs.mkdirSync(this.dir, {recursive: true});
     const tmp = path.join(this.dir, `.incoming-${process.pid}-${randomBytes(6).toString('hex')}`);
     fs.mkdirSync(path.join(tmp, 'diff'), {recursive: true});
     try {
       const summary = await this.untar(source, path.join(tmp, 'diff'), opts.baseLayer);
+      // Digests are known only at the end of the stream: nothing becomes visible before they are checked.
+      opts.verify?.(summary);
       const rec: LayerRecord = {diffId: summary.diffId, size: summary.uncompressedSize, entries: summary.entries, skipped: summary.skipped, created: new Date().toISOString()};
       writeJsonAtomic(path.join(tmp, 'layer.json'), rec);
       const final = path.join(this.dir, hexOf(rec.diffId));

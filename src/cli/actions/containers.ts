@@ -3,7 +3,8 @@ import {InvalidInputError} from '../../errors';
 import {intFlag} from '../argv-parser';
 import {formatList} from '../list-output';
 import {renderInspect} from '../../format/output';
-import {type Action, reportErrors} from './context';
+import {type Action, type CliContext, reportErrors} from './context';
+import type {ParsedCommandLine} from '../argv-parser';
 import type {LogRecord} from '../../runtime/k8s-log';
 
 const write = (r: LogRecord) => (r.stream === 'stderr' ? process.stderr : process.stdout).write(r.data);
@@ -28,8 +29,18 @@ function createOptions(f: Record<string, unknown>, image: string, command: strin
   };
 }
 
-export const run: Action = async ({flags, args, rest}, cli) => {
+/** Podman's --pull=missing: a local image costs one lookup; only a pull loads the registry code. */
+async function pullIfNeeded(cmd: ParsedCommandLine, cli: CliContext): Promise<void> {
+  const policy = (cmd.flags.pull as string | undefined) ?? 'missing';
+  if (policy === 'missing' && cli.engine().hasImage(cmd.args.image!)) return;
+  const {pullWithProgress} = require('./registries') as typeof import('./registries');
+  await pullWithProgress(cli, cmd, cmd.args.image!, cmd.flags.quiet === true, policy);
+}
+
+export const run: Action = async (cmd, cli) => {
+  const {flags, args, rest} = cmd;
   if (flags.interactive || flags.tty) throw new InvalidInputError('interactive terminals (-i, -t) are not supported yet', {hint: 'run without -i/-t, or use -d and `burrow logs -f`'});
+  await pullIfNeeded(cmd, cli);
   const engine = cli.engine();
   const opts = createOptions(flags, args.image!, rest);
   if (flags.detach) {
@@ -51,7 +62,9 @@ export const run: Action = async ({flags, args, rest}, cli) => {
   }
 };
 
-export const create: Action = async ({flags, args, rest}, cli) => {
+export const create: Action = async (cmd, cli) => {
+  const {flags, args, rest} = cmd;
+  await pullIfNeeded(cmd, cli);
   cli.out(`${await cli.engine().create(createOptions(flags, args.image!, rest))}\n`);
 };
 

@@ -11,6 +11,7 @@ export interface ActionEntry {
 const containers = () => require('./containers') as typeof import('./containers');
 const images = () => require('./images') as typeof import('./images');
 const system = () => require('./system') as typeof import('./system');
+const registries = () => require('./registries') as typeof import('./registries');
 
 export const ACTIONS: Record<string, ActionEntry> = {
   run: {load: () => containers().run, passThrough: 'after-first'},
@@ -36,4 +37,9 @@ export const ACTIONS: Record<string, ActionEntry> = {
   version: {load: () => system().version},
   unshare: {load: () => system().unshare, passThrough: 'all'},
   'system:migrate': {load: () => system().migrate},
+  pull: {load: () => registries().pull},
+  push: {load: () => registries().push},
+  login: {load: () => registries().login},
+  logout: {load: () => registries().logout},
+  search: {load: () => registries().search},
 };

@@ -7,7 +7,7 @@
 // only symlinks that can exist during extraction are the ones this layer creates, so those are the
 // only ones tracked.
 import {createHash} from 'node:crypto';
-import {Readable} from 'node:stream';
+import {Readable, type Duplex} from 'node:stream';
 import {createGunzip} from 'node:zlib';
 import {InvalidInputError, LayerRejectedError} from '../../errors';
 import {TarType, type TarHeader} from './tar-header';
@@ -33,7 +33,7 @@ export interface LayerSummary {
   diffId: string;
   /** "sha256:<hex>" of the input bytes as given */
   compressedDigest: string;
-  compression: 'none' | 'gzip';
+  compression: 'none' | 'gzip' | 'zstd';
   /** bytes of uncompressed tar */
   uncompressedSize: number;
   /** archive members read (extended headers not counted), including skipped ones */
@@ -425,10 +425,7 @@ async function decompress(source: AsyncIterable<Buffer>): Promise<{compression: 
   }
   const first = Buffer.concat(head);
   const whole = replay(first, done ? null : it);
-  if (startsWith(first, ZSTD_MAGIC)) {
-    await it.return?.();
-    throw new InvalidInputError('layer is zstd-compressed; zstd layers are not supported yet');
-  }
+  if (startsWith(first, ZSTD_MAGIC)) return {compression: 'zstd', stream: unzstd(whole)};
   if (startsWith(first, GZIP_MAGIC)) return {compression: 'gzip', stream: gunzip(whole)};
   return {compression: 'none', stream: whole};
 }
@@ -447,15 +444,24 @@ async function* replay(first: Buffer, rest: AsyncIterator<Buffer> | null): Async
   }
 }
 
-async function* gunzip(source: AsyncIterable<Buffer>): AsyncGenerator<Buffer> {
+function gunzip(source: AsyncIterable<Buffer>): AsyncGenerator<Buffer> {
+  return inflate(source, createGunzip(), 'gzip');
+}
+
+/** Node 20's zlib has no zstd; the native binding is loaded only when a zstd layer shows up. */
+function unzstd(source: AsyncIterable<Buffer>): AsyncGenerator<Buffer> {
+  const {DecompressStream} = require('zstd-napi') as typeof import('zstd-napi');
+  return inflate(source, new DecompressStream(), 'zstd');
+}
+
+async function* inflate(source: AsyncIterable<Buffer>, z: Duplex, format: string): AsyncGenerator<Buffer> {
   const input = Readable.from(source);
-  const z = createGunzip();
   input.on('error', (err) => z.destroy(err));
   input.pipe(z);
   try {
     for await (const chunk of z) yield chunk as Buffer;
   } catch (err) {
-    if (isZlibError(err)) throw new InvalidInputError(`layer is not valid gzip: ${(err as Error).message}`, {cause: err});
+    if (isCodecError(err)) throw new InvalidInputError(`layer is not valid ${format}: ${(err as Error).message}`, {cause: err});
     throw err;
   } finally {
     input.destroy();
@@ -463,9 +469,11 @@ async function* gunzip(source: AsyncIterable<Buffer>): AsyncGenerator<Buffer> {
   }
 }
 
-function isZlibError(err: unknown): boolean {
+function isCodecError(err: unknown): boolean {
   const code = (err as {code?: unknown} | null)?.code;
-  return typeof code === 'string' && code.startsWith('Z_');
+  if (typeof code === 'string' && code.startsWith('Z_')) return true;
+  // zstd-napi reports corrupt input as plain Errors from the native side
+  return err instanceof Error && !(err instanceof InvalidInputError) && /zstd|frame|corrupt|Unknown frame|Data corruption|Src size/i.test(err.message);
 }
 
 /** Writes to the output stream, waiting for 'drain' when it is full and failing if it errors or closes. */
