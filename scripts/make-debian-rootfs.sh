@@ -1,0 +1,55 @@
+#!/usr/bin/env bash
+# Builds, as root, the minimal Debian bookworm root filesystem the registry tests and bench/pull.sh
+# split into a multi-layer image, and caches it as one tarball that ordinary users can read:
+#   scripts/make-debian-rootfs.sh            build /var/cache/burrow-test/debian-bookworm.tar if missing
+#   BURROW_DEBIAN_TAR=PATH scripts/...       somewhere else
+#   BURROW_DEBIAN_MIRROR=URL                 another mirror (default http://deb.debian.org/debian)
+# The build happens in a temporary directory next to the cache and is renamed into place only when
+# complete, so an interrupted run never leaves a half tarball that later runs would trust.
+set -euo pipefail
+out=${BURROW_DEBIAN_TAR:-/var/cache/burrow-test/debian-bookworm.tar}
+mirror=${BURROW_DEBIAN_MIRROR:-http://deb.debian.org/debian}
+say() { printf 'make-debian-rootfs: %s\n' "$*" >&2; }
+
+if [ -s "$out" ]; then
+  exit 0
+fi
+if [ "$(id -u)" != 0 ]; then
+  say "must run as root (debootstrap creates device nodes and root-owned files); $out is missing"
+  exit 1
+fi
+command -v debootstrap >/dev/null || { say "debootstrap is not installed (apt-get install debootstrap)"; exit 1; }
+
+dir=$(dirname "$out")
+install -d -m 0755 "$dir"
+# One build at a time; whoever waited finds the tarball made, and build directories left by a killed
+# run can go, since nobody else is building.
+remove_build() {
+  # debootstrap mounts /proc and /sys inside the target while it runs; never delete through them.
+  { findmnt -rn -o TARGET | grep -F "$1/" || true; } | sort -r | while read -r m; do umount -l "$m" || true; done
+  rm -rf --one-file-system "$1"
+}
+exec 9>"$dir/.build.lock"
+flock 9
+[ -s "$out" ] && exit 0
+for stale in "$dir"/.build.??????; do [ -d "$stale" ] && remove_build "$stale"; done
+work=$(mktemp -d "$dir/.build.XXXXXX")
+trap 'remove_build "$work"' EXIT
+trap 'exit 130' INT TERM HUP
+start=$(date +%s)
+say "debootstrap --variant=minbase bookworm from $mirror (about a minute on a fast network)"
+if ! debootstrap --variant=minbase bookworm "$work/rootfs" "$mirror" >"$work/debootstrap.log" 2>&1; then
+  tail -n 30 "$work/debootstrap.log" >&2
+  say "debootstrap failed"
+  exit 1
+fi
+# Package caches and lists are dead weight in an image; the tests want a real but lean filesystem.
+rm -rf "$work/rootfs/var/cache/apt/archives/"*.deb "$work/rootfs/var/lib/apt/lists/"* "$work/rootfs/var/log/"*.log
+# Device nodes cannot be created by the unprivileged users who unpack this image; runtimes bind them.
+find "$work/rootfs/dev" -mindepth 1 -delete
+# atime and ctime would only add a pax header to every entry.
+tar --numeric-owner --sort=name --xattrs --xattrs-include='security.capability' \
+  --pax-option=delete=atime,delete=ctime -C "$work/rootfs" -cf "$work/rootfs.tar" .
+chmod 0644 "$work/rootfs.tar"
+mv "$work/rootfs.tar" "$out"
+say "wrote $out ($(du -h "$out" | cut -f1)) in $(( $(date +%s) - start ))s"
