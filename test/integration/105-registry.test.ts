@@ -6,7 +6,7 @@ import {expect} from 'chai';
 import {spawnSync} from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import {burrow, ok, storageRoot, work} from './harness';
+import {burrow, burrowAsync, ok, storageRoot, work} from './harness';
 import {startRegistry, type TestRegistry} from '../support/registry';
 import {busyboxLayout, multiArchLayout, pushLayout, skopeoRegistryFlags} from '../support/test-images';
 
@@ -63,6 +63,16 @@ describe('registry: plain http registry', function () {
     // the image id is the config digest, as skopeo sees it
     const cfg = spawnSync('skopeo', ['inspect', '--config', '--raw', ...skopeoRegistryFlags(reg), `docker://${reg.host}/test/busybox:latest`]);
     expect(require('node:crypto').createHash('sha256').update(cfg.stdout).digest('hex')).to.equal(id);
+  });
+
+  it('five pulls of the same image at once all succeed and leave it listed once', async () => {
+    ok(['rmi', '-a', '-f']);
+    const results = await Promise.all(Array.from({length: 5}, () => burrowAsync(['pull', '-q', '--tls-verify=false', `${reg.host}/test/busybox:latest`])));
+    for (const r of results) expect(r.status, r.stderr).to.equal(0);
+    expect(new Set(results.map((r) => r.stdout)).size).to.equal(1);
+    expect(imageNames().filter((n) => n === `${reg.host}/test/busybox:latest`)).to.have.length(1);
+    expect(leftovers()).to.deep.equal([]);
+    expect(ok(['run', '--rm', `${reg.host}/test/busybox`, 'cat', '/etc/added-in-layer3'])).to.equal('added by the third layer\n');
   });
 
   it('a second pull fetches nothing and lists the image once', () => {

@@ -18,12 +18,12 @@ export function platformOf(flags: Record<string, unknown>): Platform {
 export async function pullWithProgress(cli: CliContext, cmd: ParsedCommandLine, ref: string, quiet: boolean, policy?: string): Promise<string | undefined> {
   const progress = TransferProgress.for(process.stderr, quiet);
   const opts = {...registryOptions(cmd), platform: platformOf(cmd.flags)};
-  let pulled: {id: string; name: string; fetched: number; skipped: number; bytes: number} | undefined;
+  let pulled: {id: string; name: string; fetched: number; skipped: number; bytes: number; foreign?: number} | undefined;
   const onEvent = (e: {kind: string}) => progress.event(e);
   try {
     if (policy === undefined) {
       const r = await cli.engine().pull(ref, opts, onEvent);
-      pulled = {id: r.image.id, name: r.name, fetched: r.fetched, skipped: r.skipped, bytes: r.bytes};
+      pulled = {id: r.image.id, name: r.name, fetched: r.fetched, skipped: r.skipped, bytes: r.bytes, foreign: r.foreign};
     } else {
       await cli.engine().ensureImage(ref, policy, opts, (e) => {
         if (e.kind === 'stored') pulled = {id: (e as {id: string}).id, name: ref, fetched: 0, skipped: 0, bytes: 0};
@@ -37,7 +37,8 @@ export async function pullWithProgress(cli: CliContext, cmd: ParsedCommandLine, 
   if (pulled) {
     const secs = progress.elapsedSeconds;
     const what = pulled.fetched + pulled.skipped > 0 ? ` (${pulled.fetched} layer${pulled.fetched === 1 ? '' : 's'} fetched${pulled.skipped ? `, ${pulled.skipped} already present` : ''}, ${humanSize(pulled.bytes)} in ${secs.toFixed(1)}s)` : '';
-    progress.finish(`Pulled ${pulled.name}${what}`);
+    const foreign = pulled.foreign ? `; ${pulled.foreign} foreign layer${pulled.foreign === 1 ? '' : 's'} skipped (not distributable, not needed on Linux)` : '';
+    progress.finish(`Pulled ${pulled.name}${what}${foreign}`);
   }
   return pulled?.id;
 }
