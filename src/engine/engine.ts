@@ -6,7 +6,8 @@ import * as path from 'node:path';
 import {BurrowError, InvalidInputError, NoSuchObjectError} from '../errors';
 import {EngineContext, type GlobalOptions} from './context';
 import {ContainerManager, VERSION, type CreateOptions} from '../runtime/container-manager';
-import {ImageService, type ImportOptions, type RemoveReport} from '../image/image-service';
+import {ImageService, imageDigest, repoDigests, type ImportOptions, type PruneReport, type RemoveReport} from '../image/image-service';
+import type {HistoryEntry} from '../image/image-history';
 import {inspectContainer, listContainer, psRow, type ContainerSnapshot} from './container-views';
 import {followLog, readLog, tailRecords, type LogRecord} from '../runtime/k8s-log';
 import {matchesFilters, parseFilters} from './container-filter';
@@ -367,15 +368,15 @@ export class Engine {
       const size = this.images.size(img);
       const users = containers.filter((c) => c.config.imageId === img.id).length;
       json.push({
-        Id: img.id, ParentId: '', RepoTags: img.names.length ? img.names : null, RepoDigests: img.names.map((n) => `${splitName(n).repository}@${img.digest}`),
+        Id: img.id, ParentId: '', RepoTags: img.names.length ? img.names : null, RepoDigests: repoDigests(img),
         Size: size, SharedSize: 0, VirtualSize: size, Labels: img.config.config?.Labels ?? {}, Containers: users,
-        Names: img.names.length ? img.names : undefined, Digest: img.digest, History: img.names, Created: Math.floor(Date.parse(img.created) / 1000), CreatedAt: img.created,
+        Names: img.names.length ? img.names : undefined, Digest: imageDigest(img), History: img.names, Created: Math.floor(Date.parse(img.created) / 1000), CreatedAt: img.created,
       });
       const names = img.names.length ? img.names : ['<none>:<none>'];
       for (const n of names) {
         const {repository, tag} = n === '<none>:<none>' ? {repository: '<none>', tag: '<none>'} : splitName(n);
         rows.push({
-          ID: o.noTrunc ? `sha256:${img.id}` : img.id.slice(0, 12), Id: img.id, Repository: repository, Tag: tag, Digest: img.digest,
+          ID: o.noTrunc ? `sha256:${img.id}` : img.id.slice(0, 12), Id: img.id, Repository: repository, Tag: tag, Digest: imageDigest(img),
           Created: timeAgo(img.created), CreatedAt: img.created, CreatedSince: timeAgo(img.created), Size: humanSize(size), VirtualSize: humanSize(size),
           SharedSize: humanSize(0), Containers: users, Labels: img.config.config?.Labels ?? {}, Names: img.names, History: '', ReadOnly: false,
         });
@@ -418,8 +419,47 @@ export class Engine {
     return this.images.tag(source, targets);
   }
 
+  /** `history`: the image's history entries, newest first. */
+  async imageHistory(ref: string): Promise<HistoryEntry[]> {
+    await this.ctx.ready();
+    const {historyEntries} = require('../image/image-history') as typeof import('../image/image-history');
+    return historyEntries(this.ctx.images.resolve(ref), this.ctx.images.list());
+  }
+
+  /** `image exists`: false when nothing answers to `ref`; a malformed reference still throws. */
+  async imageExists(ref: string): Promise<boolean> {
+    await this.ctx.ready();
+    return this.ctx.images.find(ref) !== undefined;
+  }
+
+  async pruneImages(o: {all: boolean; filters: string[]}): Promise<PruneReport> {
+    await this.ctx.ready();
+    const {compileImageFilters} = require('../image/image-filter') as typeof import('../image/image-filter');
+    const matches = compileImageFilters(o.filters, {parseTime, resolve: (ref) => this.ctx.images.resolve(ref)});
+    return this.images.prune({all: o.all, matches});
+  }
+
   untag(source: string, targets: string[]) {
     return this.images.untag(source, targets);
+  }
+
+  // ---- image archives ----
+  // save, load and export load their modules on first use, so other verbs pay nothing for them.
+
+  saveImages(o: import('../image/archive/archive-save').SaveOptions): Promise<import('../image/archive/archive-save').SaveResult> {
+    const {saveImages} = require('../image/archive/archive-save') as typeof import('../image/archive/archive-save');
+    return saveImages(this.ctx, o);
+  }
+
+  loadImages(o: import('../image/archive/archive-load').LoadOptions): Promise<{format: string; images: import('../image/archive/archive-load').LoadedImage[]}> {
+    const {loadArchive} = require('../image/archive/archive-load') as typeof import('../image/archive/archive-load');
+    return loadArchive(this.ctx, o);
+  }
+
+  /** Writes a tar of the container's filesystem; returns the container id. */
+  exportContainer(ref: string, o: import('../image/archive/rootfs-export').ExportOptions): Promise<string> {
+    const {exportContainer} = require('../image/archive/rootfs-export') as typeof import('../image/archive/rootfs-export');
+    return exportContainer(this.ctx, ref, o);
   }
 
   // ---- system ----

@@ -1,5 +1,7 @@
-// `burrow info`: Podman's info document (host, store, version) plus burrow's reasons: which runtime and
-// storage driver were chosen and why the others were skipped, where paths came from, what is missing.
+// `burrow info`: Podman's info document (host, store, registries, version) plus burrow's reasons: which
+// runtime and storage driver were chosen and why the others were skipped, where paths came from, what is
+// missing, and (under the burrow key, which Podman does not have) which configuration files were read.
+// Registries are described from registries.conf only: info never contacts one.
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -10,6 +12,7 @@ import {findTool} from '../runtime/host-tools';
 import * as runner from '../process/runner';
 import {isRunning} from '../runtime/container-state';
 import {goArch} from '../config/platform';
+import type {RegistriesConfig} from '../config/registries-conf';
 
 async function versionOf(bin: string | undefined): Promise<string> {
   if (!bin) return '';
@@ -61,6 +64,59 @@ function unusableDevices(): string[] {
   return out;
 }
 
+/**
+ * Podman's `registries`: each [[registry]] entry under its prefix, with containers/image's field names, and
+ * the unqualified-search list under "search"; keys sorted, as Go encodes a map.
+ */
+export function registriesInfo(cfg: Pick<RegistriesConfig, 'registries' | 'unqualifiedSearchRegistries'>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const r of cfg.registries) {
+    out[r.prefix] = {
+      Prefix: r.prefix, Location: r.location, Insecure: r.insecure, PullFromMirror: '',
+      // burrow keeps an unset pull-from-mirror as "all", its meaning; Podman shows what the file said, usually nothing.
+      Mirrors: r.mirrors.length ? r.mirrors.map((m) => ({Location: m.location, Insecure: m.insecure, PullFromMirror: m.pullFromMirror === 'all' ? '' : m.pullFromMirror})) : null,
+      Blocked: r.blocked, MirrorByDigestOnly: r.mirrorByDigestOnly,
+    };
+  }
+  if (cfg.unqualifiedSearchRegistries.length > 0) out.search = cfg.unqualifiedSearchRegistries;
+  return Object.fromEntries(Object.entries(out).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+}
+
+/** The registries and which files configured them; a broken file becomes a warning, since info is what one runs to find it. */
+function configurationInfo(ctx: EngineContext, warnings: string[]): {registries: Record<string, unknown>; burrow: Record<string, unknown>} {
+  // Loaded here, not at the top: every command loads this module with the engine.
+  const {loadRegistriesConfig} = require('../config/registries-conf') as typeof import('../config/registries-conf');
+  const {loadContainersConfig} = require('../config/containers-conf') as typeof import('../config/containers-conf');
+  const {authFiles} = require('../registry/auth-file') as typeof import('../registry/auth-file');
+  const env = process.env;
+  const home = env.HOME || os.homedir();
+  const attempt = <T>(what: string, fn: () => T): T | undefined => {
+    try {
+      return fn();
+    } catch (e) {
+      const err = e as Error & {hint?: string};
+      warnings.push(`${what}: ${err.message}${err.hint ? ` (${err.hint})` : ''}`);
+      return undefined;
+    }
+  };
+  // Read exactly as a registry command reads them (RegistrySession), so this is what `pull` would use.
+  const registries = attempt('registries.conf', () => loadRegistriesConfig({env, home}));
+  const containers = attempt('containers.conf', () => loadContainersConfig({env, home}));
+  const searched = authFiles({env, home, uid: ctx.identity.uid});
+  return {
+    registries: registries ? registriesInfo(registries) : {},
+    burrow: {
+      configFiles: {
+        storage: ctx.conf.file ? [ctx.conf.file] : [],
+        registries: registries?.sources ?? [],
+        containers: containers?.sources ?? [],
+        auth: searched.filter((f) => fs.existsSync(f)),
+      },
+      authFilesSearched: searched,
+    },
+  };
+}
+
 export async function buildInfo(ctx: EngineContext, containers: ContainerManager): Promise<Record<string, unknown>> {
   await ctx.ready();
   const warnings: string[] = [...unusableDevices()];
@@ -74,6 +130,7 @@ export async function buildInfo(ctx: EngineContext, containers: ContainerManager
   const pause = ctx.session?.current();
   const mem = {total: os.totalmem(), free: os.freemem()};
   const release = osRelease();
+  const config = configurationInfo(ctx, warnings);
   return {
     host: {
       arch: goArch(),
@@ -113,6 +170,8 @@ export async function buildInfo(ctx: EngineContext, containers: ContainerManager
       runRoot: ctx.paths.runroot,
       pathNotes: ctx.paths.notes,
     },
+    registries: config.registries,
     version: {APIVersion: VERSION, Version: VERSION, GoVersion: process.version, GitCommit: '', BuiltTime: '', Built: 0, OsArch: `linux/${goArch()}`, Os: 'linux'},
+    burrow: config.burrow,
   };
 }

@@ -6,8 +6,9 @@
 // (reused by the next attempt) and temp files that the next writer sweeps.
 import {createHash} from 'node:crypto';
 import * as fs from 'node:fs';
+import {Writable} from 'node:stream';
 import type {EngineContext} from '../engine/context';
-import {InvalidInputError} from '../errors';
+import {InvalidInputError, InvalidStateError} from '../errors';
 import {withLock} from '../storage/lock';
 import type {ImageLayer, ImageRecord, ImageView, OciImageConfig} from '../storage/image-store';
 import type {BlobWriter} from '../storage/blob-store';
@@ -55,6 +56,18 @@ export interface CommitResult {
 const DEFAULT_PARALLEL = 6;
 
 export async function commitImage(ctx: EngineContext, input: CommitInput): Promise<CommitResult> {
+  try {
+    return await commitOnce(ctx, input);
+  } catch (e) {
+    // A concurrent `image prune`/`rmi` removed a layer this commit had found present: fetch it again.
+    if (!(e instanceof PartsVanishedError)) throw e;
+    return commitOnce(ctx, input);
+  }
+}
+
+class PartsVanishedError extends InvalidStateError {}
+
+async function commitOnce(ctx: EngineContext, input: CommitInput): Promise<CommitResult> {
   await ctx.ready();
   ctx.blobs.sweep(isAlive);
   await ctx.layers.sweep(isAlive);
@@ -91,8 +104,9 @@ export async function commitImage(ctx: EngineContext, input: CommitInput): Promi
     emit({kind: 'layer-start', digest: d.digest, size: d.size});
     const counted = countBytes(haveBlob ? fs.createReadStream(ctx.blobs.path(d.digest)) : await job.source.open(), d, emit);
     if (haveLayer) {
-      // Same content stored under another compression: only the blob is missing.
-      await ctx.blobs.put(counted, d.digest);
+      // Same content stored under another compression: only the blob is missing. It is still unpacked
+      // (to nowhere) and checked against the diff id, or a source could pair any bytes with a known layer.
+      await verifyBlobOnly(ctx, counted, d, job.diffId);
     } else {
       await fetchLayer(ctx, counted, haveBlob ? undefined : ctx.blobs.begin(), d, job.diffId, job.index === firstReal);
     }
@@ -117,6 +131,9 @@ export async function commitImage(ctx: EngineContext, input: CommitInput): Promi
     manifestMediaType: input.manifestMediaType, listDigest: input.listDigest,
   };
   await withLock(ctx.images.lockFile, () => {
+    // Pruning deletes unreferenced parts under this lock; what this commit relies on must still be here.
+    const missing = kept.find((l) => !ctx.layers.has(l.diffId) || !ctx.blobs.has(l.digest));
+    if (missing) throw new PartsVanishedError(`layer ${short(missing.digest)} was removed while the image was being stored`, {hint: 'pull again'});
     ctx.images.put(rec);
     for (const n of input.names) ctx.images.tag(rec.id, n);
   }, 'images');
@@ -142,6 +159,21 @@ async function fetchLayer(ctx: EngineContext, source: AsyncIterable<Buffer>, blo
     throw e;
   }
   blob?.commit(d.digest);
+}
+
+async function verifyBlobOnly(ctx: EngineContext, source: AsyncIterable<Buffer>, d: Descriptor, diffId: string): Promise<void> {
+  const {sanitizeLayer} = require('./tar/layer-sanitizer') as typeof import('./tar/layer-sanitizer');
+  const blob = ctx.blobs.begin();
+  try {
+    const s = await sanitizeLayer(tee(source, (c) => blob.write(c)), new Writable({write: (_c, _e, cb) => cb()}), {whiteouts: 'keep'});
+    if (s.diffId !== diffId) {
+      throw new InvalidInputError(`layer ${short(d.digest)} unpacks to ${short(s.diffId)}, but the image config says ${short(diffId)}`, {hint: 'the image is corrupt; rebuild or re-push it'});
+    }
+  } catch (e) {
+    blob.abort();
+    throw e;
+  }
+  blob.commit(d.digest);
 }
 
 async function* countBytes(source: AsyncIterable<Buffer>, d: Descriptor, emit: (e: CommitEvent) => void): AsyncGenerator<Buffer> {

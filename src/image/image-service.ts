@@ -1,16 +1,19 @@
 // Local image operations: import a tarball as a one-layer image, tag, untag, remove (refusing images
-// that containers use, unless forced) and the Podman-shaped views of `images` and `image inspect`.
+// that containers use, unless forced), prune (with the layers and blobs no image references) and the
+// Podman-shaped views of `images` and `image inspect`.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import {randomBytes} from 'node:crypto';
 import {BurrowError, InvalidInputError, InvalidStateError, NoSuchObjectError} from '../errors';
 import type {EngineContext} from '../engine/context';
 import {withLock} from '../storage/lock';
 import type {ImageRecord, ImageView, OciImageConfig} from '../storage/image-store';
-import {canonicalName, parseReference} from './reference';
+import {canonicalName, parseReference, splitName} from './reference';
 import {applyChanges} from './image-change';
 import {DEFAULT_PATH} from '../runtime/oci-spec';
 import {goArch} from '../config/platform';
 import {isAlive} from '../../rootless/proc';
+import {log} from '../log';
 
 export interface ImportOptions {
   source: string;
@@ -24,8 +27,34 @@ export interface RemoveReport {
   deleted: string[];
 }
 
+export interface PruneOptions {
+  /** every image no container uses, not only dangling (unnamed) ones */
+  all: boolean;
+  /** the --filter predicate */
+  matches: (img: ImageView) => boolean;
+}
+
+export interface PruneReport {
+  /** ids of the images removed */
+  images: string[];
+  /** layers and blobs deleted because no image references them any more */
+  layers: number;
+  blobs: number;
+  /** unreferenced layers and blobs left alone because a writer may be about to reference them */
+  kept: number;
+}
+
 export const OCI_MANIFEST = 'application/vnd.oci.image.manifest.v1+json';
 export const OCI_CONFIG = 'application/vnd.oci.image.config.v1+json';
+
+/**
+ * A pull or import writes its blobs and layers first and its image record last, without holding the images
+ * lock (downloads can take minutes). Unreferenced entries this young, or any while a live writer has temp
+ * files in the store, may belong to one of those and are left for a later prune.
+ */
+const ORPHAN_GRACE_MS = 10 * 60_000;
+const HEX64 = /^[a-f0-9]{64}$/;
+const INCOMING = /^\.incoming-(\d+)-/;
 
 export class ImageService {
   constructor(private readonly ctx: EngineContext) {}
@@ -69,6 +98,10 @@ export class ImageService {
       layers: [{diffId: layer.diffId, digest: blob.digest, mediaType: manifest.layers[0].mediaType, size: layer.size}], config,
     };
     await withLock(this.ctx.images.lockFile, () => {
+      // The layer may be an older one this import found already extracted; a concurrent prune may have
+      // removed it since, as it may the blobs. Checked under the lock that prune holds while deleting.
+      const gone = [blob.digest, configBlob.digest, manifestBlob.digest].find((d) => !this.ctx.blobs.has(d)) ?? (this.ctx.layers.has(layer.diffId) ? undefined : layer.diffId);
+      if (gone) throw new InvalidStateError(`${gone} was removed while the image was being stored (by a concurrent \`burrow image prune\`?)`, {hint: 'run the import again'});
       this.ctx.images.put(rec);
       if (name) this.ctx.images.tag(rec.id, name);
     }, 'images');
@@ -119,19 +152,95 @@ export class ImageService {
       }
       for (const u of users) await opts.removeContainer(u.config.id);
     }
-    const orphanLayers: string[] = [];
+    const doomed: string[] = [];
     await withLock(this.ctx.images.lockFile, () => {
       if (this.ctx.containers.list().some((c) => c.config.imageId === img.id)) {
         throw new InvalidStateError(`image ${img.id.slice(0, 12)} gained a container while being removed`, {exitCode: 2, hint: 'try again'});
       }
       this.ctx.images.delete(img.id);
       const still = new Set(this.ctx.images.list().flatMap((i) => i.layers.map((l) => l.diffId)));
-      for (const l of img.layers) if (!still.has(l.diffId)) orphanLayers.push(l.diffId);
+      // Detached under the lock, so an image stored after it is released never finds a layer half deleted.
+      for (const l of img.layers) if (!still.has(l.diffId)) doomed.push(...this.detachLayer(hexOf(l.diffId)));
       const keepBlobs = new Set(this.ctx.images.list().flatMap((i) => [i.digest, i.configDigest, ...i.layers.map((l) => l.digest)]));
       for (const d of [img.digest, img.configDigest, ...img.layers.map((l) => l.digest)]) if (!keepBlobs.has(d)) this.ctx.blobs.remove(d);
     }, 'images');
-    for (const l of orphanLayers) await this.ctx.layers.remove(l);
+    for (const d of doomed) await this.ctx.layers.removeTree(d);
     return {untagged: img.names, deleted: [img.id]};
+  }
+
+  /**
+   * `image prune`: removes the images no container uses that are dangling (no name), or all of them with
+   * `all`, among those `matches` accepts; then the layers and blobs no image references any more, and
+   * what interrupted writers left. The images lock is held from the choice to the last deletion, so an
+   * image stored meanwhile either is seen (and its layers kept) or is stored after them.
+   */
+  async prune(o: PruneOptions): Promise<PruneReport> {
+    await this.ctx.ready();
+    await this.sweep();
+    const report: PruneReport = {images: [], layers: 0, blobs: 0, kept: 0};
+    const doomed: string[] = [];
+    await withLock(this.ctx.images.lockFile, () => {
+      // Container creation resolves its image under this lock: the set of used images cannot grow meanwhile.
+      const used = new Set(this.ctx.containers.list().map((c) => c.config.imageId));
+      const freed: ImageRecord[] = [];
+      for (const img of this.ctx.images.list()) {
+        if (used.has(img.id) || (!o.all && img.names.length > 0) || !o.matches(img)) continue;
+        this.ctx.images.delete(img.id);
+        report.images.push(img.id);
+        freed.push(img);
+      }
+      this.collectGarbage(freed, report, doomed);
+    }, 'images');
+    // The trees were renamed away under the lock; deleting them (as namespaced root) can take a while.
+    for (const d of doomed) await this.ctx.layers.removeTree(d);
+    if (report.layers + report.blobs + report.kept > 0) {
+      log.info(`image prune: removed ${report.layers} layers and ${report.blobs} blobs no image references; kept ${report.kept} that a pull or import in progress may still use`);
+    }
+    return report;
+  }
+
+  /**
+   * Unreferenced layers and blobs, under the images lock; layer trees are detached into `doomed`. Those of
+   * the images just removed go at once, as with rmi; other unreferenced ones only when no writer may be
+   * about to reference them.
+   */
+  private collectGarbage(freed: ImageRecord[], report: PruneReport, doomed: string[]): void {
+    const layersOf = (list: ImageRecord[]) => new Set(list.flatMap((i) => i.layers.map((l) => hexOf(l.diffId))));
+    const blobsOf = (list: ImageRecord[]) => new Set(list.flatMap((i) => [i.digest, i.configDigest, i.listDigest, ...i.layers.map((l) => l.digest)]).filter((d): d is string => !!d).map(hexOf));
+    const images = this.ctx.images.list();
+    const now = Date.now();
+    const stores = [
+      {dir: this.ctx.layers.dir, refs: layersOf(images), freed: layersOf(freed), drop: (hex: string) => doomed.push(...this.detachLayer(hex)), count: () => report.layers++},
+      {dir: this.ctx.blobs.dir, refs: blobsOf(images), freed: blobsOf(freed), drop: (hex: string) => fs.rmSync(path.join(this.ctx.blobs.dir, hex), {force: true}), count: () => report.blobs++},
+    ];
+    for (const s of stores) {
+      const entries = listDir(s.dir);
+      const writing = entries.some((e) => {
+        const m = INCOMING.exec(e);
+        return m !== null && isAlive(Number(m[1]));
+      });
+      for (const e of entries) {
+        if (!HEX64.test(e) || s.refs.has(e)) continue;
+        if (!s.freed.has(e) && (writing || now - mtimeMs(path.join(s.dir, e)) < ORPHAN_GRACE_MS)) {
+          report.kept++;
+          continue;
+        }
+        s.drop(e);
+        s.count();
+      }
+    }
+  }
+
+  /** Renames a layer away (readers stop seeing it at once); returns the directory to delete, if any. */
+  private detachLayer(hex: string): string[] {
+    const doomed = path.join(this.ctx.layers.dir, `.removing-${process.pid}-${randomBytes(6).toString('hex')}`);
+    try {
+      fs.renameSync(path.join(this.ctx.layers.dir, hex), doomed);
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === 'ENOENT') return [];
+      throw e;
+    }
+    return [doomed];
   }
 
   /** Temp blobs and layer directories of imports or removals that were killed half-way. */
@@ -149,9 +258,9 @@ export class ImageService {
     const cfg = img.config;
     return {
       Id: img.id,
-      Digest: img.digest,
+      Digest: imageDigest(img),
       RepoTags: img.names,
-      RepoDigests: img.names.map((n) => `${n.replace(/:[^:/]*$/, '')}@${img.digest}`),
+      RepoDigests: repoDigests(img),
       Parent: '',
       Comment: cfg.history?.[0]?.comment ?? '',
       Created: cfg.created ?? img.created,
@@ -167,12 +276,27 @@ export class ImageService {
       RootFS: {Type: 'layers', Layers: cfg.rootfs.diff_ids},
       Labels: cfg.config?.Labels ?? null,
       Annotations: {},
-      ManifestType: OCI_MANIFEST,
+      ManifestType: img.manifestMediaType ?? OCI_MANIFEST,
       User: cfg.config?.User ?? '',
       History: cfg.history ?? [],
       NamesHistory: img.names,
     };
   }
+}
+
+/**
+ * The digest Podman reports for an image (Digest, `images --digests`): that of the manifest list when the
+ * image was pulled through one, else that of its manifest.
+ */
+export function imageDigest(img: ImageRecord): string {
+  return img.listDigest ?? img.digest;
+}
+
+/** REPOSITORY@DIGEST for every name and every digest the image is known by (manifest, manifest list), sorted as Podman does. */
+export function repoDigests(img: ImageView): string[] {
+  const out = new Set<string>();
+  for (const n of img.names) for (const d of [img.digest, img.listDigest]) if (d) out.add(`${splitName(n).repository}@${d}`);
+  return [...out].sort();
 }
 
 /** A short name given to burrow for a new image lands under localhost/, as in Podman. */
@@ -190,6 +314,27 @@ function openSource(source: string): fs.ReadStream {
     throw new InvalidInputError(`cannot read ${source}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message}`, {hint: 'give the path of a tar archive, or - for stdin'});
   }
   return fs.createReadStream(path.resolve(source));
+}
+
+function hexOf(digest: string): string {
+  return digest.replace(/^sha256:/, '');
+}
+
+function listDir(dir: string): string[] {
+  try {
+    return fs.readdirSync(dir);
+  } catch {
+    return [];
+  }
+}
+
+/** Modification time; a vanished entry counts as new (someone else is handling it). */
+function mtimeMs(p: string): number {
+  try {
+    return fs.lstatSync(p).mtimeMs;
+  } catch {
+    return Date.now();
+  }
 }
 
 function isGzip(file: string): boolean {

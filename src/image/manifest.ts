@@ -17,6 +17,8 @@ export const MediaType = {
   dockerList: 'application/vnd.docker.distribution.manifest.list.v2+json',
   dockerConfig: 'application/vnd.docker.container.image.v1+json',
   dockerLayer: 'application/vnd.docker.image.rootfs.diff.tar.gzip',
+  /** uncompressed Docker layers, as containers/image's dir: transport writes them */
+  dockerLayerPlain: 'application/vnd.docker.image.rootfs.diff.tar',
   dockerForeign: 'application/vnd.docker.image.rootfs.foreign.diff.tar.gzip',
   dockerSchema1: 'application/vnd.docker.distribution.manifest.v1+json',
   dockerSchema1Signed: 'application/vnd.docker.distribution.manifest.v1+prettyjws',
@@ -57,7 +59,7 @@ export type Manifest = ImageManifest | ManifestIndex;
 
 const DIGEST = /^sha256:[a-f0-9]{64}$/;
 const FOREIGN = new Set<string>([MediaType.dockerForeign, MediaType.ociForeign, MediaType.ociForeignGzip, MediaType.ociForeignZstd]);
-const LAYER_TYPES = new Set<string>([MediaType.ociLayer, MediaType.ociLayerGzip, MediaType.ociLayerZstd, MediaType.dockerLayer, ...FOREIGN]);
+const LAYER_TYPES = new Set<string>([MediaType.ociLayer, MediaType.ociLayerGzip, MediaType.ociLayerZstd, MediaType.dockerLayer, MediaType.dockerLayerPlain, ...FOREIGN]);
 
 export function isForeignLayer(d: Descriptor): boolean {
   return FOREIGN.has(d.mediaType);
@@ -80,7 +82,7 @@ export function parseManifest(bytes: Buffer, contentType?: string): Manifest {
   if (type === MediaType.dockerSchema1 || type === MediaType.dockerSchema1Signed || doc.schemaVersion === 1) {
     throw unsupported('Docker schema 1 manifests', 'the image is too old for burrow; rebuild or re-push it with a current tool');
   }
-  if (doc.schemaVersion !== 2) throw new InvalidInputError(`manifest has schemaVersion ${String(doc.schemaVersion)}, expected 2`);
+  if (doc.schemaVersion !== 2) throw new InvalidInputError(`manifest has schemaVersion ${show(doc.schemaVersion)}, expected 2`);
   if (type === MediaType.ociIndex || type === MediaType.dockerList) {
     if (!Array.isArray(doc.manifests)) throw new InvalidInputError('manifest list has no "manifests" array');
     return {kind: 'index', mediaType: type, manifests: doc.manifests.map((m) => ({...descriptor(m, 'manifest list entry'), platform: platformOf(m)}))};
@@ -110,7 +112,7 @@ function descriptor(v: unknown, what: string): Descriptor {
   const d = v as Record<string, unknown> | null;
   if (typeof d !== 'object' || d === null) throw new InvalidInputError(`manifest ${what} is not an object`);
   if (typeof d.digest !== 'string' || !DIGEST.test(d.digest)) {
-    throw new InvalidInputError(`manifest ${what} has an unsupported digest "${String(d.digest)}"`, {hint: 'burrow verifies sha256 digests only'});
+    throw new InvalidInputError(`manifest ${what} has an unsupported digest "${show(d.digest)}"`, {hint: 'burrow verifies sha256 digests only'});
   }
   if (typeof d.size !== 'number' || !Number.isSafeInteger(d.size) || d.size < 0) throw new InvalidInputError(`manifest ${what} ${d.digest} has no valid size`);
   if (typeof d.mediaType !== 'string') throw new InvalidInputError(`manifest ${what} ${d.digest} has no media type`);
@@ -124,7 +126,12 @@ function descriptor(v: unknown, what: string): Descriptor {
 function platformOf(v: unknown): Platform | undefined {
   const p = (v as {platform?: Record<string, unknown>}).platform;
   if (typeof p !== 'object' || p === null) return undefined;
-  return {os: String(p.os ?? ''), architecture: String(p.architecture ?? ''), variant: typeof p.variant === 'string' && p.variant ? p.variant : undefined};
+  return {os: show(p.os ?? ''), architecture: show(p.architecture ?? ''), variant: typeof p.variant === 'string' && p.variant ? p.variant : undefined};
+}
+
+/** Text of a parsed JSON value for messages: String() throws on an object whose own "toString" is not a function. */
+function show(v: unknown): string {
+  return typeof v === 'object' && v !== null ? JSON.stringify(v) : String(v);
 }
 
 function stringMap(v: unknown): Record<string, string> | undefined {

@@ -52,7 +52,12 @@ export class RegistrySession {
   /** Fully qualified repository names a user's reference may mean, in the order to try them. */
   candidates(input: string): {ref: ImageReference; names: string[]; shortName?: string} {
     const ref = parseReference(input);
-    if (!ref.short) return {ref, names: [`${ref.domain}/${ref.path}`]};
+    if (!ref.short) {
+      // Docker Hub serves "library/busybox", not "busybox"; Podman normalizes docker.io/busybox and index.docker.io so.
+      const domain = ref.domain === 'index.docker.io' ? 'docker.io' : ref.domain;
+      const path = domain === 'docker.io' && !ref.path.includes('/') ? `library/${ref.path}` : ref.path;
+      return {ref: {...ref, domain, path}, names: [`${domain}/${path}`]};
+    }
     const alias = this.registries.aliases.get(ref.path);
     if (alias) {
       const target = parseReference(alias);

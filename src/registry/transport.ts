@@ -267,14 +267,14 @@ export class RegistryTransport {
         {hint: `run \`burrow login ${this.opts.host}\``});
     }
     if (res.status !== 200) throw new RegistryUnavailableError(`token server ${url.host} answered HTTP ${res.status}`, {hint: 'try again later'});
-    let doc: {token?: string; access_token?: string};
+    let doc: {token?: unknown; access_token?: unknown} | null;
     try {
       doc = JSON.parse(body.toString());
     } catch {
       throw new RegistryUnavailableError(`token server ${url.host} sent something that is not JSON`);
     }
-    const token = doc.token ?? doc.access_token;
-    if (!token) throw new RegistryUnavailableError(`token server ${url.host} sent no token`);
+    const token = doc?.token ?? doc?.access_token;
+    if (typeof token !== 'string' || !token) throw new RegistryUnavailableError(`token server ${url.host} sent no token`);
     return token;
   }
 

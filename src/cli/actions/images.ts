@@ -1,6 +1,7 @@
-// Image verbs: import, images, rmi, tag, untag.
+// Image verbs: import, images, rmi, tag, untag, history, image exists, image prune.
 import {InvalidInputError} from '../../errors';
 import {formatList} from '../list-output';
+import {isJsonFormat, renderList} from '../../format/output';
 import {type Action, reportErrors} from './context';
 
 const IMAGE_HEADERS: Record<string, string> = {
@@ -45,4 +46,42 @@ export const tag: Action = async ({argv}, cli) => {
 
 export const untag: Action = async ({argv}, cli) => {
   await cli.engine().untag(argv[0], argv.slice(1));
+};
+
+const HISTORY_HEADERS: Record<string, string> = {ID: 'ID', Created: 'CREATED', CreatedBy: 'CREATED BY', Size: 'SIZE', Comment: 'COMMENT'};
+
+export const history: Action = async ({flags, args, given}, cli) => {
+  const entries = await cli.engine().imageHistory(args.image!);
+  const {historyJson, historyRow} = require('../../image/image-history') as typeof import('../../image/image-history');
+  const format = flags.format as string | undefined;
+  // Podman's order: JSON wins over --quiet, which wins over a template.
+  if (format !== undefined && isJsonFormat(format)) {
+    const {goJson} = require('../../format/go-template') as typeof import('../../format/go-template');
+    cli.out(`${entries.length === 0 ? '[]' : goJson(entries.map(historyJson), {indent: '', escapeHTML: true})}\n`);
+    return;
+  }
+  // --human defaults to true, a default oclif's manifest does not record for booleans.
+  const human = given.has('human') ? flags.human === true : true;
+  const rows = entries.map((e) => historyRow(e, {human, noTrunc: flags['no-trunc'] === true}));
+  if (flags.quiet) {
+    cli.out(rows.map((r) => `${r.ID}\n`).join(''));
+    return;
+  }
+  cli.out(renderList(rows, {format, defaultFormat: 'table {{.ID}}\t{{.Created}}\t{{.CreatedBy}}\t{{.Size}}\t{{.Comment}}', headers: HISTORY_HEADERS, name: 'history'}));
+};
+
+/** Podman: exit 0 when the image exists, 1 when not, and no output either way. */
+export const imageExists: Action = async ({args}, cli) => {
+  if (!(await cli.engine().imageExists(args.image!))) process.exitCode = 1;
+};
+
+export const imagePrune: Action = async ({flags}, cli) => {
+  const all = flags.all === true;
+  if (!flags.force) {
+    const {confirm} = require('../confirm') as typeof import('../confirm');
+    const what = all ? 'all images without at least one container associated with them' : 'all dangling images';
+    if (!(await confirm(`WARNING! This command removes ${what}.\nAre you sure you want to continue? [y/N] `, cli.out))) return;
+  }
+  const report = await cli.engine().pruneImages({all, filters: (flags.filter as string[] | undefined) ?? []});
+  cli.out(report.images.map((id) => `${id}\n`).join(''));
 };

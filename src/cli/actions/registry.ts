@@ -12,6 +12,7 @@ const containers = () => require('./containers') as typeof import('./containers'
 const images = () => require('./images') as typeof import('./images');
 const system = () => require('./system') as typeof import('./system');
 const registries = () => require('./registries') as typeof import('./registries');
+const archives = () => require('./archives') as typeof import('./archives');
 
 export const ACTIONS: Record<string, ActionEntry> = {
   run: {load: () => containers().run, passThrough: 'after-first'},
@@ -32,7 +33,13 @@ export const ACTIONS: Record<string, ActionEntry> = {
   rmi: {load: () => images().rmi},
   tag: {load: () => images().tag},
   untag: {load: () => images().untag},
+  save: {load: () => archives().save},
+  load: {load: () => archives().load},
+  export: {load: () => archives().exportContainer},
   'image:inspect': {load: () => containers().inspectAs('image')},
+  history: {load: () => images().history},
+  'image:exists': {load: () => images().imageExists},
+  'image:prune': {load: () => images().imagePrune},
   info: {load: () => system().info},
   version: {load: () => system().version},
   unshare: {load: () => system().unshare, passThrough: 'all'},
