@@ -227,17 +227,17 @@ function short(digest: string): string {
 /** Runs `fn` over items with at most `limit` at once; the first failure stops new starts and is thrown after the running ones settle. */
 export async function runLimited<T>(items: T[], limit: number, fn: (item: T) => Promise<void>): Promise<void> {
   let next = 0;
-  let failure: unknown;
+  let failed: {error: unknown} | undefined;
   const worker = async () => {
-    while (failure === undefined && next < items.length) {
+    while (!failed && next < items.length) {
       const item = items[next++];
       try {
         await fn(item);
       } catch (e) {
-        failure ??= e;
+        failed ??= {error: e};
       }
     }
   };
   await Promise.all(Array.from({length: Math.max(1, Math.min(limit, items.length))}, worker));
-  if (failure !== undefined) throw failure;
+  if (failed) throw failed.error;
 }
