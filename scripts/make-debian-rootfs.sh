@@ -35,10 +35,15 @@ flock 9
 for stale in "$dir"/.build.??????; do [ -d "$stale" ] && remove_build "$stale"; done
 work=$(mktemp -d "$dir/.build.XXXXXX")
 trap 'remove_build "$work"' EXIT
-trap 'exit 130' INT TERM HUP
+boot=
+# bash would only act on a signal once debootstrap finished: it runs in its own process group in the
+# background, so a signal stops the whole build at once.
+trap '[ -n "$boot" ] && kill -TERM -- "-$boot" 2>/dev/null; wait; exit 130' INT TERM HUP
 start=$(date +%s)
 say "debootstrap --variant=minbase bookworm from $mirror (about a minute on a fast network)"
-if ! debootstrap --variant=minbase bookworm "$work/rootfs" "$mirror" >"$work/debootstrap.log" 2>&1; then
+setsid debootstrap --variant=minbase bookworm "$work/rootfs" "$mirror" >"$work/debootstrap.log" 2>&1 &
+boot=$!
+if ! wait "$boot"; then
   tail -n 30 "$work/debootstrap.log" >&2
   say "debootstrap failed"
   exit 1
