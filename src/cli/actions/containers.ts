@@ -33,6 +33,9 @@ function createOptions(f: Record<string, unknown>, image: string, command: strin
 async function pullIfNeeded(cmd: ParsedCommandLine, cli: CliContext): Promise<void> {
   const policy = (cmd.flags.pull as string | undefined) ?? 'missing';
   if (policy === 'missing' && cli.engine().hasImage(cmd.args.image!)) return;
+  // localhost/ names images made here (import, load, build): there is no registry to ask, so the
+  // clear "image not known" from create beats a connection error from localhost:443.
+  if (policy === 'missing' && cmd.args.image!.startsWith('localhost/')) return;
   const {pullWithProgress} = require('./registries') as typeof import('./registries');
   await pullWithProgress(cli, cmd, cmd.args.image!, cmd.flags.quiet === true, policy);
 }
