@@ -124,7 +124,11 @@ export class LayerStore {
 
   /** Removes what processes that died mid-extraction or mid-removal left behind. */
   async sweep(isAlive: (pid: number) => boolean): Promise<void> {
-    for (const dir of entriesOfDeadWriters(this.dir, /^\.(?:incoming|removing)-(\d+)-/, isAlive)) await this.removeTree(dir);
+    for (const dir of entriesOfDeadWriters(this.dir, /^\.(?:incoming|removing)-(\d+)-/, isAlive)) {
+      // A killed writer's tar may still be draining into the directory for a moment: a failed sweep is
+      // left to the next writer rather than failing this command.
+      await this.removeTree(dir).catch(() => undefined);
+    }
   }
 }
 
