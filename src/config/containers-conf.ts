@@ -4,6 +4,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import {HostConfigError} from '../errors';
+import {dropInFiles, parseTomlFile, readConfigText, type TomlTable} from './config-files';
 
 export interface ContainersConfLocations {
   env: NodeJS.ProcessEnv;
@@ -38,12 +39,8 @@ export interface ContainersConfig {
   sources: string[];
 }
 
-type Table = Record<string, unknown>;
+type Table = TomlTable;
 
-/** smol-toml is an ES module with a CommonJS build; loaded on first use to keep start-up fast. */
-function toml(): {parse(text: string): unknown} {
-  return require('smol-toml') as {parse(text: string): unknown};
-}
 type Kind = 'string' | 'uint' | 'duration' | 'strings';
 
 /** The keys burrow uses, by table; everything else in the files is ignored. */
@@ -64,10 +61,10 @@ export function containersConfFiles(loc: ContainersConfLocations): string[] {
   } else {
     const share = loc.usrShareDir ?? '/usr/share/containers';
     const etc = loc.etcDir ?? '/etc/containers';
-    files.push(path.join(share, 'containers.conf'), path.join(etc, 'containers.conf'), ...dropIns(path.join(etc, 'containers.conf.d')));
+    files.push(path.join(share, 'containers.conf'), path.join(etc, 'containers.conf'), ...dropInFiles([path.join(etc, 'containers.conf.d')]));
     if (loc.rootless !== false) {
       const user = path.join(loc.env.XDG_CONFIG_HOME || path.join(loc.home, '.config'), 'containers', 'containers.conf');
-      files.push(user, ...dropIns(`${user}.d`));
+      files.push(user, ...dropInFiles([`${user}.d`]));
     }
   }
   const override = loc.env.CONTAINERS_CONF_OVERRIDE;
@@ -81,9 +78,9 @@ export function containersConfFiles(loc: ContainersConfLocations): string[] {
 export function loadContainersConfig(loc: ContainersConfLocations): ContainersConfig {
   const cfg: ContainersConfig = {engine: {}, network: {}, containers: {}, sources: []};
   for (const file of containersConfFiles(loc)) {
-    const text = readText(file);
+    const text = readConfigText(file);
     if (text === undefined) continue;
-    merge(cfg, file, parseToml(file, text));
+    merge(cfg, file, parseTomlFile(file, text));
     cfg.sources.push(file);
   }
   if (cfg.containers.default_capabilities) {
@@ -97,38 +94,6 @@ export function loadContainersConfig(loc: ContainersConfLocations): ContainersCo
 
 function mustExist(file: string, variable: string): void {
   if (!fs.existsSync(file)) throw new HostConfigError(`${file} (from ${variable}) does not exist`, {hint: `create the file or unset ${variable}`});
-}
-
-function readText(file: string): string | undefined {
-  try {
-    return fs.readFileSync(file, 'utf8');
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT' || code === 'ENOTDIR') return undefined;
-    throw new HostConfigError(`cannot read ${file}: ${(e as Error).message}`, {hint: 'fix its permissions or remove it'});
-  }
-}
-
-function dropIns(dir: string): string[] {
-  let entries: fs.Dirent[];
-  try {
-    entries = fs.readdirSync(dir, {withFileTypes: true});
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT' || code === 'ENOTDIR') return [];
-    throw new HostConfigError(`cannot read ${dir}: ${(e as Error).message}`, {hint: 'fix its permissions or remove it'});
-  }
-  return entries.filter((d) => !d.isDirectory() && d.name.endsWith('.conf')).map((d) => d.name).sort().map((n) => path.join(dir, n));
-}
-
-function parseToml(file: string, text: string): Table {
-  try {
-    return toml().parse(text) as Table;
-  } catch (e) {
-    const err = e as Error & {line?: number; column?: number};
-    const where = err.line !== undefined ? `:${err.line}:${err.column ?? 0}` : '';
-    throw new HostConfigError(`${file}${where}: ${err.message.split('\n')[0]}`, {hint: 'fix or remove the file'});
-  }
 }
 
 function isTable(v: unknown): v is Table {

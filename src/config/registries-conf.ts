@@ -6,6 +6,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import {HostConfigError, InvalidInputError} from '../errors';
 import {writeFileAtomic} from '../storage/atomic-file';
+import {dropInFiles, parseTomlFile, readConfigText, toml, type TomlTable} from './config-files';
 
 export interface MirrorEntry { location: string; insecure: boolean; pullFromMirror: 'all' | 'digest-only' | 'tag-only' }
 export interface RegistryEntry {
@@ -37,12 +38,7 @@ export interface ConfigLocations {
   rootless?: boolean;
 }
 
-type Table = Record<string, unknown>;
-
-/** smol-toml is an ES module with a CommonJS build; loaded on first use to keep start-up fast. */
-function toml(): {parse(text: string): unknown; stringify(value: unknown): string} {
-  return require('smol-toml') as {parse(text: string): unknown; stringify(value: unknown): string};
-}
+type Table = TomlTable;
 
 /** What one file contributes; undefined fields were not set in it and leave earlier values alone. */
 interface Layer {
@@ -93,64 +89,26 @@ export function loadRegistriesConfig(loc: ConfigLocations): RegistriesConfig {
   }
 
   const cfg: RegistriesConfig = {unqualifiedSearchRegistries: [], shortNameMode: 'permissive', aliases: new Map(), registries: [], sources: []};
-  const mainText = readText(main);
+  const mainText = readConfigText(main);
   if (mainText === undefined && envFile) {
     throw new HostConfigError(`registries configuration ${main} (from CONTAINERS_REGISTRIES_CONF) does not exist`, {
       hint: 'create the file or unset CONTAINERS_REGISTRIES_CONF',
     });
   }
   if (mainText !== undefined) apply(cfg, parseLayer(main, mainText, false));
-  for (const file of dropIns(dropInDirs)) {
-    const text = readText(file);
+  for (const file of dropInFiles(dropInDirs)) {
+    const text = readConfigText(file);
     // A drop-in removed between listing and reading is an expected race.
     if (text !== undefined) apply(cfg, parseLayer(file, text, true));
   }
   const aliasFile = shortNameAliasesFile(loc);
-  const aliasText = readText(aliasFile);
+  const aliasText = readConfigText(aliasFile);
   if (aliasText !== undefined) {
-    const doc = parseToml(aliasFile, aliasText);
+    const doc = parseTomlFile(aliasFile, aliasText);
     apply(cfg, {file: aliasFile, registries: [], aliases: parseAliases(aliasFile, doc.aliases)});
   }
   for (const [k, v] of cfg.aliases) if (v === '') cfg.aliases.delete(k);
   return cfg;
-}
-
-function readText(file: string): string | undefined {
-  try {
-    return fs.readFileSync(file, 'utf8');
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT' || code === 'ENOTDIR') return undefined;
-    throw new HostConfigError(`cannot read registries configuration ${file}: ${(e as Error).message}`, {hint: 'fix its permissions or remove it'});
-  }
-}
-
-/** *.conf files of each directory, sorted by name within the directory; directories in the given order. */
-function dropIns(dirs: string[]): string[] {
-  const out: string[] = [];
-  for (const dir of dirs) {
-    let entries: fs.Dirent[];
-    try {
-      entries = fs.readdirSync(dir, {withFileTypes: true});
-    } catch (e) {
-      const code = (e as NodeJS.ErrnoException).code;
-      if (code === 'ENOENT' || code === 'ENOTDIR') continue;
-      throw new HostConfigError(`cannot read registries drop-in directory ${dir}: ${(e as Error).message}`, {hint: 'fix its permissions or remove it'});
-    }
-    const names = entries.filter((d) => !d.isDirectory() && d.name.endsWith('.conf')).map((d) => d.name).sort();
-    for (const n of names) out.push(path.join(dir, n));
-  }
-  return out;
-}
-
-function parseToml(file: string, text: string): Table {
-  try {
-    return toml().parse(text) as Table;
-  } catch (e) {
-    const err = e as Error & {line?: number; column?: number};
-    const where = err.line !== undefined ? `:${err.line}:${err.column ?? 0}` : '';
-    throw new HostConfigError(`${file}${where}: ${err.message.split('\n')[0]}`, {hint: FIX});
-  }
 }
 
 function bad(file: string, what: string): HostConfigError {
@@ -192,7 +150,7 @@ function cleanLocation(file: string, value: string, what: string): string {
 const DOMAIN = /^(?:[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?(?:\.[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?)*|\[[0-9a-fA-F:]+\])(?::[0-9]+)?$/;
 
 function parseLayer(file: string, text: string, dropIn: boolean): Layer {
-  const doc = parseToml(file, text);
+  const doc = parseTomlFile(file, text);
   const v1 = isTable(doc.registries) ? (doc.registries as Table) : undefined;
   const v1Set = v1 !== undefined && ['search', 'insecure', 'block'].some((k) => isTable(v1[k]) && (v1[k] as Table).registries !== undefined);
   const v2Set = V2_KEYS.some((k) => doc[k] !== undefined);
@@ -381,8 +339,8 @@ export function recordAlias(loc: ConfigLocations, shortName: string, fullName: s
   const [full, problem] = qualifiedName(fullName);
   if (problem) throw new InvalidInputError(`alias target "${fullName}" ${problem}`, {hint: 'use registry/repository without tag or digest'});
   const file = shortNameAliasesFile(loc);
-  const text = readText(file);
-  const doc: Table = text === undefined ? {} : parseToml(file, text);
+  const text = readConfigText(file);
+  const doc: Table = text === undefined ? {} : parseTomlFile(file, text);
   const aliases: Table = isTable(doc.aliases) ? {...doc.aliases} : {};
   aliases[shortName] = full;
   doc.aliases = aliases;
