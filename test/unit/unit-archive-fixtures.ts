@@ -6,7 +6,7 @@ import * as fs from 'node:fs';
 import {gzipSync} from 'node:zlib';
 import {TarType} from '../../src/image/tar/tar-header';
 import {END_OF_ARCHIVE, encodeEntry, padding, type TarHeaderInit} from '../../src/image/tar/tar-writer';
-import {compressionOf} from '../../src/image/archive/layer-streams';
+import {compressionOf} from '../../src/image/compression';
 import type {BlobReader, SavedImage} from '../../src/image/archive/saved-image';
 
 export function sha(b: Buffer): string {

@@ -1,5 +1,6 @@
 // Registry verbs: pull, push, login, logout, search. Progress goes to stderr (bars on a terminal, one
 // line when piped); stdout carries only what scripts read (the image id, search results).
+import * as fs from 'node:fs';
 import {InvalidInputError} from '../../errors';
 import {requestedPlatform, type Platform} from '../../image/manifest';
 import {formatList} from '../list-output';
@@ -65,7 +66,7 @@ export const push: Action = async (cmd, cli) => {
   }
   progress.finish(`Pushed ${r.destination} (${r.uploaded} blob${r.uploaded === 1 ? '' : 's'} uploaded, ${r.skipped} already there) ${r.digest}`);
   const digestFile = cmd.flags.digestfile as string | undefined;
-  if (digestFile) require('node:fs').writeFileSync(digestFile, r.digest);
+  if (digestFile) fs.writeFileSync(digestFile, r.digest);
 };
 
 export const login: Action = async (cmd, cli) => {

@@ -4,9 +4,7 @@
 import type {EngineContext} from '../../engine/context';
 import {InvalidInputError} from '../../errors';
 import {isAlive} from '../../../rootless/proc';
-import {commitImage, type LayerSource} from '../image-commit';
-import type {ArchiveImage} from './archive-image';
-import {unpacksTo} from './layer-streams';
+import {commitImage} from '../image-commit';
 import {openSource} from './archive-source';
 import {Scratch} from './scratch';
 
@@ -34,7 +32,7 @@ export async function loadArchive(ctx: EngineContext, o: LoadOptions): Promise<{
       try {
         r = await commitImage(ctx, {
           manifest: img.manifest, manifestMediaType: img.manifestMediaType, config: img.config, configDigest: img.configDigest,
-          layers: guardLayers(ctx, img), names: img.names,
+          layers: img.layers, names: img.names,
         });
       } catch (e) {
         if (e instanceof InvalidInputError && e.constructor === InvalidInputError) throw new InvalidInputError(`${img.where}: ${e.message}`, {hint: e.hint, cause: e});
@@ -48,22 +46,3 @@ export async function loadArchive(ctx: EngineContext, o: LoadOptions): Promise<{
   }
 }
 
-/**
- * When a layer is already stored but this blob of it is not, the commit only copies the blob (it takes
- * it for another compression of the same layer) without unpacking it. An archive could pair any bytes
- * with a known diff id that way, so such blobs are unpacked on the way in and checked against the config.
- */
-function guardLayers(ctx: EngineContext, img: ArchiveImage): LayerSource[] {
-  let ids: unknown;
-  try {
-    ids = (JSON.parse(img.config.toString('utf8')) as {rootfs?: {diff_ids?: unknown}}).rootfs?.diff_ids;
-  } catch {
-    return img.layers; // the commit refuses the config itself
-  }
-  if (!Array.isArray(ids)) return img.layers;
-  return img.layers.map((l, i) => {
-    const diffId = ids[i];
-    if (typeof diffId !== 'string' || !/^sha256:[a-f0-9]{64}$/.test(diffId) || !ctx.layers.has(diffId) || ctx.blobs.has(l.descriptor.digest)) return l;
-    return {descriptor: l.descriptor, open: async () => unpacksTo(await l.open(), diffId, `layer ${l.descriptor.digest.slice(7, 19)}`)};
-  });
-}

@@ -7,10 +7,9 @@
 // only symlinks that can exist during extraction are the ones this layer creates, so those are the
 // only ones tracked.
 import {createHash} from 'node:crypto';
-import {Readable, type Duplex} from 'node:stream';
-import {createGunzip} from 'node:zlib';
-import {InvalidInputError, LayerRejectedError} from '../../errors';
+import {LayerRejectedError} from '../../errors';
 import {TarType, type TarHeader} from './tar-header';
+import {compressionOf, decompress, MAGIC_LENGTH, type Compression} from '../compression';
 import {readTar, type TarEntry} from './tar-reader';
 import {END_OF_ARCHIVE, encodeEntry, padding, type TarHeaderInit} from './tar-writer';
 
@@ -33,7 +32,7 @@ export interface LayerSummary {
   diffId: string;
   /** "sha256:<hex>" of the input bytes as given */
   compressedDigest: string;
-  compression: 'none' | 'gzip' | 'zstd';
+  compression: Compression;
   /** bytes of uncompressed tar */
   uncompressedSize: number;
   /** archive members read (extended headers not counted), including skipped ones */
@@ -67,7 +66,7 @@ export async function sanitizeLayer(input: AsyncIterable<Buffer>, output: NodeJS
   const layer = new LayerState(opts.whiteouts, sink, maxEntry, maxTotal, opts.baseLayer ?? false);
   let uncompressedSize = 0;
   try {
-    const {compression, stream} = await decompress(tap(input, (chunk) => rawHash.update(chunk)));
+    const {compression, stream} = await decompressLayer(tap(input, (chunk) => rawHash.update(chunk)));
     const counted = tap(stream, (chunk) => {
       // Entries are checked against the limit by their headers; this backstop catches bytes outside any
       // entry (extended headers, trailing data). It lets one chunk of read-ahead through so that the
@@ -406,16 +405,13 @@ async function* tap(source: AsyncIterable<Buffer>, each: (chunk: Buffer) => void
   }
 }
 
-const GZIP_MAGIC = Buffer.from([0x1f, 0x8b]);
-const ZSTD_MAGIC = Buffer.from([0x28, 0xb5, 0x2f, 0xfd]);
-
 /** Sniffs the first bytes and returns the uncompressed tar stream. */
-async function decompress(source: AsyncIterable<Buffer>): Promise<{compression: LayerSummary['compression']; stream: AsyncIterable<Buffer>}> {
+async function decompressLayer(source: AsyncIterable<Buffer>): Promise<{compression: Compression; stream: AsyncIterable<Buffer>}> {
   const it = source[Symbol.asyncIterator]();
   const head: Buffer[] = [];
   let headLength = 0;
   let done = false;
-  while (headLength < ZSTD_MAGIC.length && !done) {
+  while (headLength < MAGIC_LENGTH && !done) {
     const r = await it.next();
     if (r.done) done = true;
     else {
@@ -424,14 +420,8 @@ async function decompress(source: AsyncIterable<Buffer>): Promise<{compression: 
     }
   }
   const first = Buffer.concat(head);
-  const whole = replay(first, done ? null : it);
-  if (startsWith(first, ZSTD_MAGIC)) return {compression: 'zstd', stream: unzstd(whole)};
-  if (startsWith(first, GZIP_MAGIC)) return {compression: 'gzip', stream: gunzip(whole)};
-  return {compression: 'none', stream: whole};
-}
-
-function startsWith(b: Buffer, magic: Buffer): boolean {
-  return b.length >= magic.length && b.subarray(0, magic.length).equals(magic);
+  const compression = compressionOf(first);
+  return {compression, stream: decompress(replay(first, done ? null : it), compression, 'layer')};
 }
 
 async function* replay(first: Buffer, rest: AsyncIterator<Buffer> | null): AsyncGenerator<Buffer> {
@@ -442,39 +432,6 @@ async function* replay(first: Buffer, rest: AsyncIterator<Buffer> | null): Async
   } finally {
     await rest.return?.();
   }
-}
-
-function gunzip(source: AsyncIterable<Buffer>): AsyncGenerator<Buffer> {
-  // Bigger output chunks than zlib's 16 KiB default: fewer round trips to the thread pool per layer.
-  return inflate(source, createGunzip({chunkSize: 256 * 1024}), 'gzip');
-}
-
-/** Node 20's zlib has no zstd; the native binding is loaded only when a zstd layer shows up. */
-function unzstd(source: AsyncIterable<Buffer>): AsyncGenerator<Buffer> {
-  const {DecompressStream} = require('zstd-napi') as typeof import('zstd-napi');
-  return inflate(source, new DecompressStream(), 'zstd');
-}
-
-async function* inflate(source: AsyncIterable<Buffer>, z: Duplex, format: string): AsyncGenerator<Buffer> {
-  const input = Readable.from(source);
-  input.on('error', (err) => z.destroy(err));
-  input.pipe(z);
-  try {
-    for await (const chunk of z) yield chunk as Buffer;
-  } catch (err) {
-    if (isCodecError(err)) throw new InvalidInputError(`layer is not valid ${format}: ${(err as Error).message}`, {cause: err});
-    throw err;
-  } finally {
-    input.destroy();
-    z.destroy();
-  }
-}
-
-function isCodecError(err: unknown): boolean {
-  const code = (err as {code?: unknown} | null)?.code;
-  if (typeof code === 'string' && code.startsWith('Z_')) return true;
-  // zstd-napi reports corrupt input as plain Errors from the native side
-  return err instanceof Error && !(err instanceof InvalidInputError) && /zstd|frame|corrupt|Unknown frame|Data corruption|Src size/i.test(err.message);
 }
 
 /** Writes to the output stream, waiting for 'drain' when it is full and failing if it errors or closes. */
