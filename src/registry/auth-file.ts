@@ -224,22 +224,31 @@ export async function lookupCredentials(loc: AuthLocations, name: string /* host
   return undefined;
 }
 
-/** The write target with its directory checked: a set but missing XDG_RUNTIME_DIR is a mistake to report, not to create. */
+/**
+ * The file `login` writes and `logout` edits. A set but missing XDG_RUNTIME_DIR is a mistake to report,
+ * not to create. With none set (su, ssh without logind, cron) /run/containers/UID is root's to create,
+ * so credentials go to the user's config file instead: the next one Podman, skopeo and burrow read.
+ */
 function writableFile(loc: AuthLocations): string {
-  const file = primaryFile(loc);
+  if (explicitFile(loc)) return primaryFile(loc);
   const runtimeDir = loc.env.XDG_RUNTIME_DIR;
-  if (!explicitFile(loc) && runtimeDir && !fs.existsSync(runtimeDir)) {
+  if (!runtimeDir) return searchList(loc)[1].path;
+  if (!fs.existsSync(runtimeDir)) {
     throw new HostConfigError(`XDG_RUNTIME_DIR is set to ${runtimeDir}, which does not exist`, {hint: 'create that directory, unset XDG_RUNTIME_DIR, or pass --authfile'});
   }
-  return file;
+  return primaryFile(loc);
 }
 
 function writeObject(file: string, value: Record<string, unknown>): void {
-  fs.mkdirSync(path.dirname(file), {recursive: true, mode: 0o700});
-  writeFileAtomic(file, JSON.stringify(value, null, '\t') + '\n', 0o600);
+  try {
+    fs.mkdirSync(path.dirname(file), {recursive: true, mode: 0o700});
+    writeFileAtomic(file, JSON.stringify(value, null, '\t') + '\n', 0o600);
+  } catch (e) {
+    throw new HostConfigError(`cannot write credentials to ${file}: ${(e as Error).message}`, {hint: 'pass --authfile PATH (or set REGISTRY_AUTH_FILE) to a file you can write'});
+  }
 }
 
-/** Stores credentials under `key` (a host, or host/path): into the explicit file if given, else $XDG_RUNTIME_DIR/containers/auth.json. File and created dirs are 0600/0700; atomic write; other entries and unknown top-level keys are kept. Returns the file written. */
+/** Stores credentials under `key` (a host, or host/path): into the explicit file if given, else $XDG_RUNTIME_DIR/containers/auth.json (the config dir's auth.json without XDG_RUNTIME_DIR). File and created dirs are 0600/0700; atomic write; other entries and unknown top-level keys are kept. Returns the file written. */
 export function storeCredentials(loc: AuthLocations, key: string, creds: {username: string; password: string}): string {
   validateKey(key);
   const file = writableFile(loc);
@@ -257,7 +266,7 @@ export function storeCredentials(loc: AuthLocations, key: string, creds: {userna
  */
 export function removeCredentials(loc: AuthLocations, key?: string): boolean {
   if (key !== undefined) validateKey(key);
-  const file = primaryFile(loc);
+  const file = writableFile(loc);
   const raw = readObject(file);
   if (raw === undefined) return false;
   if (raw.auths !== undefined && !isObject(raw.auths)) throw malformed(file, '"auths" must be an object');

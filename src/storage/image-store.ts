@@ -113,7 +113,7 @@ export class ImageStore {
   resolve(ref: string): ImageView {
     const found = this.find(ref);
     if (!found) {
-      throw new NoSuchObjectError(`${ref}: image not known`, {hint: 'list local images with `burrow images`; create one with `burrow import` (pulling comes with registry support)'});
+      throw new NoSuchObjectError(`${ref}: image not known`, {hint: 'list local images with `burrow images`; get one with `burrow pull` or `burrow load`'});
     }
     return {...found, names: this.namesOf(found.id)};
   }

@@ -221,6 +221,25 @@ describe('unit: registry/auth-file', () => {
       expect(authFiles({...loc, env: {}})[0]).to.equal('/run/containers/1000/auth.json');
     });
 
+    it('without XDG_RUNTIME_DIR (su, ssh without logind) login writes and logout edits the config dir\'s auth.json', () => {
+      const bare = {...loc, env: {}};
+      const file = storeCredentials(bare, 'reg.example', {username: 'u', password: 'p'});
+      expect(file).to.equal(configFile());
+      expect(fs.statSync(file).mode & 0o777).to.equal(0o600);
+      expect(authFiles(bare)).to.include(file);
+      expect(removeCredentials(bare, 'reg.example')).to.equal(true);
+      expect(read(file)).to.deep.equal({auths: {}});
+    });
+
+    it('an auth file that cannot be written is a one-line error naming it and --authfile', () => {
+      fs.mkdirSync(home, {recursive: true});
+      fs.writeFileSync(path.join(home, 'not-a-dir'), '');
+      const e = throws(() => storeCredentials({...loc, authfile: path.join(home, 'not-a-dir', 'auth.json')}, 'a.example', {username: 'u', password: 'p'}));
+      expect(e).to.be.instanceOf(HostConfigError);
+      expect(e.message).to.match(/cannot write credentials to .*not-a-dir\/auth\.json/);
+      expect((e as HostConfigError).hint).to.contain('--authfile');
+    });
+
     it('a set but missing XDG_RUNTIME_DIR is reported, not created', () => {
       const gone = path.join(tmp, 'gone');
       const e = throws(() => storeCredentials({...loc, env: {XDG_RUNTIME_DIR: gone}}, 'a.example', {username: 'u', password: 'p'}));
