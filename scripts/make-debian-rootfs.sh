@@ -4,12 +4,24 @@
 #   scripts/make-debian-rootfs.sh            build /var/cache/burrow-test/debian-bookworm.tar if missing
 #   BURROW_DEBIAN_TAR=PATH scripts/...       somewhere else
 #   BURROW_DEBIAN_MIRROR=URL                 another mirror (default http://deb.debian.org/debian)
+#   BURROW_DEBIAN_VARIANT=nginx scripts/...  the same plus Debian's nginx-light, for bench/network.sh:
+#                                            /var/cache/burrow-test/debian-bookworm-nginx.tar, or
+#                                            BURROW_DEBIAN_NGINX_TAR=PATH. Imported with
+#                                            CMD ["nginx","-g","daemon off;"] it serves the default
+#                                            site (/var/www/html/index.nginx-debian.html) on port 80.
 # The build happens in a temporary directory next to the cache and is renamed into place only when
 # complete, so an interrupted run never leaves a half tarball that later runs would trust.
 set -euo pipefail
-out=${BURROW_DEBIAN_TAR:-/var/cache/burrow-test/debian-bookworm.tar}
 mirror=${BURROW_DEBIAN_MIRROR:-http://deb.debian.org/debian}
 say() { printf 'make-debian-rootfs: %s\n' "$*" >&2; }
+# Extra packages go through debootstrap itself (--include), so a variant is the same minbase system
+# with nothing else changed; the plain tarball is built exactly as before variants existed.
+variant=${BURROW_DEBIAN_VARIANT:-}
+case $variant in
+  '') out=${BURROW_DEBIAN_TAR:-/var/cache/burrow-test/debian-bookworm.tar}; include=() ;;
+  nginx) out=${BURROW_DEBIAN_NGINX_TAR:-/var/cache/burrow-test/debian-bookworm-nginx.tar}; include=(--include=nginx-light) ;;
+  *) say "unknown BURROW_DEBIAN_VARIANT '$variant' (known: nginx, or empty for the plain system)"; exit 1 ;;
+esac
 
 if [ -s "$out" ]; then
   exit 0
@@ -22,8 +34,9 @@ command -v debootstrap >/dev/null || { say "debootstrap is not installed (apt-ge
 
 dir=$(dirname "$out")
 install -d -m 0755 "$dir"
-# One build at a time; whoever waited finds the tarball made, and build directories left by a killed
-# run can go, since nobody else is building.
+# One build at a time per cache directory, whatever the variant (they share the lock); whoever waited
+# finds the tarball made, and build directories left by a killed run can go, since nobody else is
+# building.
 remove_build() {
   # debootstrap mounts /proc and /sys inside the target while it runs; never delete through them.
   { findmnt -rn -o TARGET | grep -F "$1/" || true; } | sort -r | while read -r m; do umount -l "$m" || true; done
@@ -40,8 +53,8 @@ boot=
 # background, so a signal stops the whole build at once.
 trap '[ -n "$boot" ] && kill -TERM -- "-$boot" 2>/dev/null; wait; exit 130' INT TERM HUP
 start=$(date +%s)
-say "debootstrap --variant=minbase bookworm from $mirror (about a minute on a fast network)"
-setsid debootstrap --variant=minbase bookworm "$work/rootfs" "$mirror" >"$work/debootstrap.log" 2>&1 &
+say "debootstrap --variant=minbase ${include[*]}${include[*]:+ }bookworm from $mirror (about a minute on a fast network)"
+setsid debootstrap --variant=minbase "${include[@]}" bookworm "$work/rootfs" "$mirror" >"$work/debootstrap.log" 2>&1 &
 boot=$!
 if ! wait "$boot"; then
   tail -n 30 "$work/debootstrap.log" >&2

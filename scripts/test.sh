@@ -22,6 +22,8 @@ echo "== integration tests"
 if [ "$(id -u)" = 0 ]; then
   # The Debian rootfs the registry fixture turns into a multi-layer image (built once, then cached).
   bash scripts/make-debian-rootfs.sh || { echo "make-debian-rootfs failed: the tests that pull the Debian image cannot run" >&2; status=1; }
+  # The same plus nginx-light, for bench/network.sh and tests that need an HTTP server in a container.
+  BURROW_DEBIAN_VARIANT=nginx bash scripts/make-debian-rootfs.sh || { echo "make-debian-rootfs (nginx) failed: the tests that serve HTTP from nginx cannot run" >&2; status=1; }
   echo "-- as root (no user namespace)"
   BURROW_TEST_SUMMARY=$summary "$mocha_bin" --reporter "$reporter" 'dist/test/root/**/*.test.js' || status=1
   echo "-- rootless, as an ordinary user"

@@ -34,6 +34,11 @@ export interface ContainersConfig {
     /** normalised to upper case with the CAP_ prefix */
     default_capabilities?: string[];
     env?: string[];
+    /** hosts file every container's /etc/hosts starts from; "" = the host's /etc/hosts, "none" = nothing */
+    base_hosts_file?: string;
+    dns_servers?: string[];
+    dns_searches?: string[];
+    dns_options?: string[];
   };
   /** files read, in merge order */
   sources: string[];
@@ -47,7 +52,7 @@ type Kind = 'string' | 'uint' | 'duration' | 'strings';
 const SCHEMA: Record<'engine' | 'network' | 'containers', Record<string, Kind>> = {
   engine: {runtime: 'string', retry: 'uint', retry_delay: 'duration', image_parallel_copies: 'uint', image_default_transport: 'string', env: 'strings'},
   network: {default_rootless_network_cmd: 'string'},
-  containers: {default_capabilities: 'strings', env: 'strings'},
+  containers: {default_capabilities: 'strings', env: 'strings', base_hosts_file: 'string', dns_servers: 'strings', dns_searches: 'strings', dns_options: 'strings'},
 };
 
 const GO_DURATION = /^(?:0|[+-]?(?:(?:\d+(?:\.\d*)?|\.\d+)(?:ns|us|µs|μs|ms|s|m|h))+)$/;

@@ -4,19 +4,40 @@ import type {ContainerConfig, ContainerState} from '../storage/container-store';
 import {humanDuration, timeAgo} from '../format/human';
 import {effectiveCapabilities} from '../runtime/capabilities';
 import {goMap} from '../format/go-map';
+import {formatPortsColumn, type PortMapping} from '../network/network-options';
 
 export interface ContainerSnapshot {
   config: ContainerConfig;
   state: ContainerState;
+  /** a network helper of this running container died (see ContainerNetwork.problem) */
+  networkProblem?: string;
+}
+
+/** The ports a container publishes: those bound now while it runs, else those asked for. */
+export function publishedPorts(c: ContainerConfig, st: ContainerState): PortMapping[] {
+  return st.network?.ports ?? c.ports ?? [];
+}
+
+/** Podman's map form: {"80/tcp": [{HostIp, HostPort}]}, exposed-only ports with null. */
+function portMap(list: PortMapping[], exposed: string[] = []): Record<string, {HostIp: string; HostPort: string}[] | null> {
+  const out: Record<string, {HostIp: string; HostPort: string}[] | null> = {};
+  for (const e of exposed) if (!e.includes('-')) out[e] = null;
+  for (const p of list) {
+    const key = `${p.containerPort}/${p.protocol}`;
+    const bindings = out[key] ?? [];
+    bindings.push({HostIp: p.hostIp, HostPort: p.hostPort === 0 ? '' : String(p.hostPort)});
+    out[key] = bindings;
+  }
+  return out;
 }
 
 const unix = (iso?: string) => (iso ? Math.floor(Date.parse(iso) / 1000) : 0);
 
-export function statusText(st: ContainerState, now = Date.now()): string {
+export function statusText(st: ContainerState, now = Date.now(), networkProblem?: string): string {
   switch (st.status) {
     case 'running':
     case 'stopping':
-      return `Up ${humanDuration(now - Date.parse(st.startedAt ?? new Date(now).toISOString()))}`;
+      return `Up ${humanDuration(now - Date.parse(st.startedAt ?? new Date(now).toISOString()))}${networkProblem ? ' (network helper exited)' : ''}`;
     case 'exited':
       return `Exited (${st.exitCode ?? 0}) ${timeAgo(st.finishedAt, now)}`;
     case 'created':
@@ -43,15 +64,16 @@ export function listContainer(s: ContainerSnapshot): Record<string, unknown> {
     Mounts: [],
     Names: [c.name],
     Namespaces: {},
-    Networks: [],
+    Networks: (c.networks ?? []).map((n) => n.name),
     Pid: st.status === 'running' ? (st.pid ?? 0) : 0,
     Pod: '',
     PodName: '',
-    Ports: null,
+    Ports: publishedPorts(c, st).length === 0 ? null
+      : publishedPorts(c, st).map((p) => ({host_ip: p.hostIp, container_port: p.containerPort, host_port: p.hostPort, range: 1, protocol: p.protocol})),
     Size: null,
     StartedAt: unix(st.startedAt),
     State: st.status,
-    Status: statusText(st),
+    Status: statusText(st, Date.now(), s.networkProblem),
     Created: unix(c.created),
   };
 }
@@ -68,12 +90,12 @@ export function psRow(s: ContainerSnapshot, noTrunc = false): Record<string, unk
     CreatedAt: c.created,
     CreatedHuman: timeAgo(c.created),
     Names: c.name,
-    Status: statusText(st),
+    Status: statusText(st, Date.now(), s.networkProblem),
     State: st.status,
-    Ports: '',
+    Ports: formatPortsColumn(publishedPorts(c, st)),
     RunningFor: humanDuration(Date.now() - Date.parse(c.created)),
     Labels: goMap({...c.labels}),
-    Networks: c.network,
+    Networks: (c.networks ?? []).map((n) => n.name).join(','),
     Pod: '',
     PodName: '',
     Size: '',
@@ -111,7 +133,7 @@ export function inspectContainer(s: ContainerSnapshot, p: InspectPaths): Record<
       Pid: running ? (st.pid ?? 0) : 0,
       ConmonPid: running ? (st.conmonPid ?? 0) : 0,
       ExitCode: st.exitCode ?? 0,
-      Error: st.error ?? '',
+      Error: s.networkProblem ?? st.error ?? '',
       StartedAt: st.startedAt ?? '0001-01-01T00:00:00Z',
       FinishedAt: st.finishedAt ?? '0001-01-01T00:00:00Z',
       CheckpointedAt: '0001-01-01T00:00:00Z',
@@ -141,7 +163,7 @@ export function inspectContainer(s: ContainerSnapshot, p: InspectPaths): Record<
     GraphDriver: {Name: c.driver, Data: {LowerDir: p.lowerDirs, UpperDir: p.upperDir, WorkDir: p.workDir, MergedDir: p.mergedDir}},
     Mounts: [],
     Dependencies: [],
-    NetworkSettings: {EndpointID: '', Gateway: '', IPAddress: '', IPPrefixLen: 0, IPv6Gateway: '', GlobalIPv6Address: '', GlobalIPv6PrefixLen: 0, MacAddress: '', Bridge: '', SandboxID: '', HairpinMode: false, LinkLocalIPv6Address: '', LinkLocalIPv6PrefixLen: 0, Ports: {}, SandboxKey: ''},
+    NetworkSettings: networkSettings(c, st, running),
     Namespace: '',
     IsInfra: false,
     IsService: false,
@@ -159,6 +181,7 @@ export function inspectContainer(s: ContainerSnapshot, p: InspectPaths): Record<
       Cmd: c.command,
       Image: c.imageName,
       Volumes: null,
+      ExposedPorts: c.exposedPorts?.length ? Object.fromEntries(c.exposedPorts.map((e) => [e, {}])) : undefined,
       WorkingDir: c.workdir,
       Entrypoint: c.entrypoint.join(' '),
       OnBuild: null,
@@ -178,7 +201,11 @@ export function inspectContainer(s: ContainerSnapshot, p: InspectPaths): Record<
       ContainerIDFile: '',
       LogConfig: {Type: 'k8s-file', Config: null, Path: p.logPath, Tag: '', Size: '0B'},
       NetworkMode: c.network,
-      PortBindings: {},
+      PortBindings: portMap(c.ports ?? []),
+      Dns: c.dns?.servers ?? [],
+      DnsSearch: c.dns?.search ?? [],
+      DnsOptions: c.dns?.options ?? [],
+      ExtraHosts: c.addHosts ?? [],
       RestartPolicy: {Name: '', MaximumRetryCount: 0},
       AutoRemove: c.autoRemove,
       CapAdd: c.capAdd,
@@ -189,4 +216,24 @@ export function inspectContainer(s: ContainerSnapshot, p: InspectPaths): Record<
       UsernsMode: '',
     },
   };
+}
+
+function networkSettings(c: ContainerConfig, st: ContainerState, running: boolean): Record<string, unknown> {
+  const n = running ? st.network : undefined;
+  const settings: Record<string, unknown> = {
+    EndpointID: '', Gateway: n?.gateway ?? '', IPAddress: n?.ip ?? '', IPPrefixLen: n?.prefix ?? 0, IPv6Gateway: '', GlobalIPv6Address: '',
+    GlobalIPv6PrefixLen: 0, MacAddress: '', Bridge: '', SandboxID: '', HairpinMode: false, LinkLocalIPv6Address: '', LinkLocalIPv6PrefixLen: 0,
+    Ports: portMap(publishedPorts(c, st), c.exposedPorts), SandboxKey: n?.sandboxKey ?? '',
+  };
+  if (c.networks) {
+    settings.Networks = Object.fromEntries(c.networks.map((net) => {
+      const a = n?.attachments?.find((x) => x.network === net.name);
+      return [net.name, {
+        EndpointID: '', Gateway: a?.gateway ?? '', IPAddress: a?.ip ?? '', IPPrefixLen: a?.prefix ?? 0, IPv6Gateway: '', GlobalIPv6Address: '',
+        GlobalIPv6PrefixLen: 0, MacAddress: a?.mac ?? '', NetworkID: net.name, DriverOpts: null, IPAMConfig: null, Links: null,
+        Aliases: [...net.aliases, c.id.slice(0, 12)],
+      }];
+    }));
+  }
+  return settings;
 }

@@ -14,6 +14,8 @@ import {BlobStore} from '../storage/blob-store';
 import {ImageStore} from '../storage/image-store';
 import {LayerStore} from '../storage/layer-store';
 import {ContainerStore} from '../storage/container-store';
+import {NetworkStore} from '../network/network-store';
+import type {ContainersConfig} from '../config/containers-conf';
 import {chooseRuntime, DEFAULT_RUNTIMES, type RuntimeChoice} from '../runtime/runtime-probe';
 import {chooseDriver, type DriverChoice} from '../runtime/rootfs-driver';
 
@@ -34,6 +36,8 @@ export class EngineContext {
   readonly images: ImageStore;
   readonly layers: LayerStore;
   readonly containers: ContainerStore;
+  readonly networks: NetworkStore;
+  private containersConfCache?: ContainersConfig;
   private runtimeChoice?: Promise<RuntimeChoice>;
   private driverChoice?: Promise<DriverChoice>;
   private mappingsCache?: IdMappings;
@@ -56,6 +60,16 @@ export class EngineContext {
     this.images = new ImageStore(this.paths.root);
     this.layers = new LayerStore(this.paths.root, this.priv);
     this.containers = new ContainerStore(this.paths.root, path.join(this.paths.runroot, 'locks'));
+    this.networks = new NetworkStore(this.paths.root, path.join(this.paths.runroot, 'locks'));
+  }
+
+  /** containers.conf, read on first use (smol-toml and the files cost a few milliseconds). */
+  containersConf(): ContainersConfig {
+    if (!this.containersConfCache) {
+      const {loadContainersConfig} = require('../config/containers-conf') as typeof import('../config/containers-conf');
+      this.containersConfCache = loadContainersConfig({env: process.env, home: process.env.HOME || os.homedir(), rootless: this.identity.rootless});
+    }
+    return this.containersConfCache;
   }
 
   mappings(): IdMappings {

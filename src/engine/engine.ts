@@ -20,6 +20,7 @@ import type {RegistryOptions, RegistrySession} from '../registry/registry-sessio
 import type {PullEvent, PullResult} from '../registry/image-puller';
 import type {PushEvent, PushResult} from '../registry/image-pusher';
 import type {Platform} from '../image/manifest';
+import {NetworkService} from '../network/network-service';
 
 export interface ItemReport<T = string> {
   ref: string;
@@ -46,11 +47,13 @@ export class Engine {
   readonly ctx: EngineContext;
   readonly containers: ContainerManager;
   readonly images: ImageService;
+  readonly networks: NetworkService;
 
   constructor(options: GlobalOptions = {}) {
     this.ctx = new EngineContext(options);
     this.containers = new ContainerManager(this.ctx);
     this.images = new ImageService(this.ctx);
+    this.networks = new NetworkService(this.ctx, this.containers);
   }
 
   static version(): string {

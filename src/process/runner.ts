@@ -15,6 +15,11 @@ export interface RunOptions {
   hint?: string;
   /** Kill the child after this many milliseconds. */
   timeoutMs?: number;
+  /**
+   * The command forks a daemon that inherits its stdout/stderr (pasta, aardvark-dns): finish when the
+   * command itself exits instead of waiting for pipes the daemon keeps open.
+   */
+  daemonizes?: boolean;
 }
 
 export interface RunResult {
@@ -47,13 +52,24 @@ export function run(argv: readonly string[], opts: RunOptions = {}): Promise<Run
       reject(new ProcessError(missing ? `${argv[0]}: command not found` : `${argv[0]}: ${e.message}`, argv, '', null,
         missing ? `install the package that provides ${argv[0]}` : opts.hint));
     });
-    child.on('close', (code, signal) => {
+    let done = false;
+    const finish = (code: number | null, signal: NodeJS.Signals | null) => {
+      if (done) return;
+      done = true;
       const stdout = Buffer.concat(out).toString();
       const stderr = Buffer.concat(err).toString();
       const status = code ?? 128 + signalNumber(signal);
       if ((opts.okStatuses ?? [0]).includes(status)) return resolve({status, stdout, stderr});
       reject(failure(argv, status, signal, stderr, opts.hint));
-    });
+    };
+    child.on('close', finish);
+    if (opts.daemonizes) {
+      child.on('exit', (code, signal) => setTimeout(() => {
+        child.stdout!.destroy();
+        child.stderr!.destroy();
+        finish(code, signal);
+      }, 5));
+    }
   });
 }
 

@@ -11,6 +11,8 @@ import type {EngineContext} from '../engine/context';
 import {writeJsonAtomic} from '../storage/atomic-file';
 import {withLock} from '../storage/lock';
 import type {ContainerConfig, ContainerState, ContainerView} from '../storage/container-store';
+import type {ContainerSnapshot} from '../engine/container-views';
+import type {PortMapping} from '../network/network-options';
 import type {ImageView} from '../storage/image-store';
 import {mappedSize} from '../../rootless/subid';
 import {generateSpec, mergeEnv} from './oci-spec';
@@ -22,6 +24,10 @@ import {isRunning, observedState, readExitFile} from './container-state';
 import {normalizeSignal} from './signals';
 import {findTool} from './host-tools';
 import {jsonStringArray} from '../image/image-change';
+import {exposedToMappings, networkModeName, normalizeExpose, parseAddHost, parseDnsServer, parseMacAddress, parseNetworkFlags, parsePublishList, type NetworkRequest} from '../network/network-options';
+import {ContainerNetwork, defaultNetworkCmd} from '../network/container-network';
+import {pastaBinary} from '../network/pasta';
+import {slirpBinary} from '../network/slirp4netns';
 
 export interface CreateOptions {
   image: string;
@@ -34,7 +40,18 @@ export interface CreateOptions {
   entrypoint?: string;
   hostname?: string;
   labels: string[];
-  network?: string;
+  /** --network values (repeatable) */
+  network: string[];
+  networkAliases: string[];
+  publish: string[];
+  publishAll: boolean;
+  expose: string[];
+  dns: string[];
+  dnsSearch: string[];
+  dnsOption: string[];
+  addHost: string[];
+  noHosts: boolean;
+  macAddress?: string;
   readOnly: boolean;
   capAdd: string[];
   capDrop: string[];
@@ -48,13 +65,17 @@ export interface CreateOptions {
 export const VERSION = (require('../../../package.json') as {version: string}).version;
 
 export class ContainerManager {
-  constructor(private readonly ctx: EngineContext) {}
+  readonly network: ContainerNetwork;
+
+  constructor(private readonly ctx: EngineContext) {
+    this.network = new ContainerNetwork(ctx);
+  }
 
   // ---- create ----
 
   async create(o: CreateOptions): Promise<ContainerConfig> {
     await this.ctx.ready();
-    const network = parseNetwork(o.network);
+    const net = this.networkRequest(o);
     const env = [...readEnvFiles(o.envFiles), ...expandEnv(o.env)];
     const labels = parseLabels(o.labels);
     const driver = (await this.ctx.driver()).name;
@@ -62,12 +83,56 @@ export class ContainerManager {
     return withLock(this.ctx.images.lockFile, () => {
       const image = this.ctx.images.resolve(o.image);
       const fields = this.resolveFields(o, image);
+      const netFields = this.networkFields(o, net, Object.keys(image.config.config?.ExposedPorts ?? {}));
       return this.ctx.containers.create({
-        ...fields, imageId: image.id, imageName: image.names[0] ?? image.id, env: mergeEnv(image.config.config?.Env, env),
-        labels: {...(image.config.config?.Labels ?? {}), ...labels}, network, readOnly: o.readOnly, capAdd: o.capAdd, capDrop: o.capDrop,
+        ...fields, ...netFields, imageId: image.id, imageName: image.names[0] ?? image.id, env: mergeEnv(image.config.config?.Env, env),
+        labels: {...(image.config.config?.Labels ?? {}), ...labels}, readOnly: o.readOnly, capAdd: o.capAdd, capDrop: o.capDrop,
         init: o.init, hostname: o.hostname, autoRemove: o.rm, createCommand: o.createCommand, driver, name: o.name,
       });
     }, 'images');
+  }
+
+  /** --network parsed and checked against what exists now (networks, the joined container, helpers). */
+  private networkRequest(o: CreateOptions): NetworkRequest {
+    const needsDefault = o.network.length === 0 || o.network.includes('private');
+    const req = parseNetworkFlags(o.network, needsDefault ? defaultNetworkCmd(this.ctx.containersConf().network.default_rootless_network_cmd) : 'pasta');
+    if (req.kind === 'pasta') pastaBinary();
+    if (req.kind === 'slirp4netns') slirpBinary();
+    if (req.kind === 'container') req.target = this.ctx.containers.resolve(req.target!).config.id;
+    if (req.kind === 'bridge') {
+      for (const n of req.networks) n.name = this.ctx.networks.resolve(n.name).name;
+      slirpBinary();
+    }
+    if (o.networkAliases.length > 0) {
+      if (req.kind !== 'bridge') throw new InvalidInputError('--network-alias needs a user-defined network', {hint: 'add --network NAME (see `burrow network ls`)'});
+      for (const n of req.networks) n.aliases.push(...o.networkAliases);
+    }
+    return req;
+  }
+
+  private networkFields(o: CreateOptions, req: NetworkRequest, imageExposed: string[]) {
+    const exposedPorts = [...new Set([...imageExposed, ...o.expose.map(normalizeExpose)])];
+    let ports = parsePublishList(o.publish);
+    if (o.publishAll) {
+      const published = new Set(ports.map((p) => `${p.containerPort}/${p.protocol}`));
+      ports.push(...exposedToMappings(exposedPorts).filter((p) => !published.has(`${p.containerPort}/${p.protocol}`)));
+    }
+    if (ports.length > 0 && (req.kind === 'host' || req.kind === 'none' || req.kind === 'container' || req.kind === 'ns')) {
+      log.warn('Port mappings have been discarded as one of the Host, Container, Pod, and None network modes are in use');
+      ports = [];
+    }
+    for (const h of o.addHost) parseAddHost(h);
+    if (o.noHosts && o.addHost.length > 0) throw new InvalidInputError('--no-hosts and --add-host cannot be used together', {hint: 'drop one of them'});
+    const dns = {servers: o.dns.map(parseDnsServer), search: o.dnsSearch, options: o.dnsOption};
+    if (req.kind === 'container' && (dns.servers.length || dns.search.length || dns.options.length)) {
+      throw new InvalidInputError('--dns options cannot be set with --network container:', {hint: 'the container shares the other container\'s resolv.conf'});
+    }
+    const mac = o.macAddress === undefined ? undefined : parseMacAddress(o.macAddress);
+    if (mac && req.kind !== 'bridge') throw new InvalidInputError('--mac-address needs a user-defined network', {hint: 'add --network NAME'});
+    return {
+      network: networkModeName(req), networkOptions: req.options, networks: req.kind === 'bridge' ? req.networks : undefined,
+      ports, exposedPorts, publishAll: o.publishAll, dns, addHosts: o.addHost, noHosts: o.noHosts, macAddress: mac,
+    };
   }
 
   private resolveFields(o: CreateOptions, image: ImageView) {
@@ -106,6 +171,8 @@ export class ContainerManager {
       if (isRunning(st)) return st;
       if (st.status === 'exited' || st.mounted) st = await this.cleanupLocked(v, st);
       const c = v.config;
+      // Ports and helpers are checked before anything is mounted: a port in use costs nothing to report.
+      const plan = await this.network.prepare(c);
       const userdata = this.ctx.containers.userdataDir(c.id);
       const merged = path.join(this.ctx.containers.containerDir(c.id), 'merged');
       const image = this.ctx.images.get(c.imageId);
@@ -121,11 +188,12 @@ export class ContainerManager {
       this.ctx.containers.writeState(c.id, st);
       try {
         const hostname = c.hostname ?? (c.network === 'host' ? os.hostname() : c.id.slice(0, 12));
+        st = {...st, network: undefined};
         writeContainerFiles(userdata, c, hostname, this.ctx.identity.rootless, VERSION);
         const user = resolveUser(c.user, this.readImageFile(image, 'etc/passwd'), this.readImageFile(image, 'etc/group'));
         const spec = generateSpec({
           config: c, rootfs: merged, userdata, rootless: this.ctx.identity.rootless, mappedIds: mappedSize(this.ctx.mappings().gidMap),
-          user, hostname, initPath: c.init ? initBinary() : undefined,
+          user, hostname, initPath: c.init ? initBinary() : undefined, netnsPath: plan.netnsPath,
         });
         writeJsonAtomic(path.join(userdata, 'config.json'), spec);
         fs.mkdirSync(this.ctx.exitDir, {recursive: true});
@@ -137,6 +205,8 @@ export class ContainerManager {
           logPath: this.ctx.containers.logPath(c.id), exitDir: this.ctx.exitDir, socketDir: this.ctx.socketDir,
           exitCommand: this.exitCommand(c.id, opts.attached ? process.pid : 0),
         });
+        st = {...st, network: await this.network.attach(c, plan, started.pid, userdata)};
+        this.ctx.containers.writeState(c.id, st);
         await this.ctx.priv.run([runtime.path, '--root', this.ctx.runtimeRoot, 'start', c.id]);
         st = {
           ...st, status: 'running', pid: started.pid, conmonPid: started.conmonPid, startedAt: new Date().toISOString(),
@@ -146,10 +216,11 @@ export class ContainerManager {
         this.ctx.containers.writeState(c.id, st);
         return st;
       } catch (e) {
-        // Leave a clean "created" container: no mount, no runtime state.
+        // Leave a clean "created" container: no mount, no runtime state, no network helper.
+        await this.network.detach(c, st.network).catch(() => undefined);
         await this.ctx.priv.run([runtime.path, '--root', this.ctx.runtimeRoot, 'delete', '--force', c.id], {okStatuses: [0, 1]}).catch(() => undefined);
         await unmountRootfs(this.ctx.priv, c.driver as DriverName, merged).catch(() => undefined);
-        this.ctx.containers.writeState(c.id, {...st, status: 'created', mounted: false, runtime: undefined, startingPid: undefined, error: (e as Error).message});
+        this.ctx.containers.writeState(c.id, {...st, status: 'created', mounted: false, runtime: undefined, startingPid: undefined, network: undefined, error: (e as Error).message});
         throw e;
       }
     });
@@ -280,12 +351,13 @@ export class ContainerManager {
 
   private async cleanupLocked(v: ContainerView, st: ContainerState): Promise<ContainerState> {
     const c = v.config;
+    await this.network.detach(c, st.network).catch((e: Error) => log.warn(`network cleanup of ${c.name}: ${e.message}`));
     // The mount table, not the state file, decides: a crash between mounting and recording leaves a mount.
     await unmountRootfs(this.ctx.priv, c.driver as DriverName, path.join(this.ctx.containers.containerDir(c.id), 'merged'));
     if (st.runtime) {
       await this.ctx.priv.run([st.runtime, '--root', this.ctx.runtimeRoot, 'delete', '--force', c.id], {okStatuses: [0, 1]}).catch(() => undefined);
     }
-    const next: ContainerState = {...st, mounted: false, runtime: undefined, pid: undefined, conmonPid: undefined};
+    const next: ContainerState = {...st, mounted: false, runtime: undefined, pid: undefined, conmonPid: undefined, network: undefined};
     this.ctx.containers.writeState(c.id, next);
     return next;
   }
@@ -315,6 +387,7 @@ export class ContainerManager {
    * instead of three on the path every `run --rm` takes.
    */
   private async removeLocked(v: ContainerView, st: ContainerState): Promise<void> {
+    await this.network.detach(v.config, st.network).catch((e: Error) => log.warn(`network cleanup of ${v.config.name}: ${e.message}`));
     const doomed = this.ctx.containers.detach(v);
     fs.rmSync(path.join(this.ctx.exitDir, v.config.id), {force: true});
     await this.deleteTree(doomed, st.runtime, v.config.id);
@@ -347,13 +420,61 @@ export class ContainerManager {
 
   // ---- views ----
 
-  view(ref: string): {config: ContainerConfig; state: ContainerState} {
-    const v = this.ctx.containers.resolve(ref);
-    return {config: v.config, state: observedState(v, this.ctx.exitDir)};
+  view(ref: string): ContainerSnapshot {
+    return this.snapshot(this.ctx.containers.resolve(ref));
   }
 
-  list(): {config: ContainerConfig; state: ContainerState}[] {
-    return this.ctx.containers.list().map((v) => ({config: v.config, state: observedState(v, this.ctx.exitDir)}));
+  list(): ContainerSnapshot[] {
+    return this.ctx.containers.list().map((v) => this.snapshot(v));
+  }
+
+  private snapshot(v: ContainerView): ContainerSnapshot {
+    const state = observedState(v, this.ctx.exitDir);
+    return {config: v.config, state, networkProblem: isRunning(state) ? this.network.problem(state.network) : undefined};
+  }
+
+  // ---- network ----
+
+  /** The published ports of a container, as bound now (running) or as asked (otherwise). */
+  ports(ref: string): {config: ContainerConfig; ports: PortMapping[]} {
+    const s = this.view(ref);
+    return {config: s.config, ports: s.state.network?.ports ?? (s.config.ports ?? []).filter((p) => p.hostPort !== 0)};
+  }
+
+  /** `network connect`: a running container joins at once; a stopped one on its next start. */
+  async connect(ref: string, network: string, aliases: string[]): Promise<void> {
+    const id = this.ctx.containers.resolve(ref).config.id;
+    const def = this.ctx.networks.resolve(network);
+    await this.ctx.containers.update(id, async (v) => {
+      const c = v.config;
+      if (c.network !== 'bridge' && !(c.network === 'pasta' || c.network === 'slirp4netns')) {
+        throw new InvalidStateError(`container ${c.name} uses --network ${c.network}: it cannot join networks`, {hint: 'create it with --network NAME'});
+      }
+      if (c.networks?.some((n) => n.name === def.name)) throw new InvalidStateError(`container ${c.name} is already connected to network ${def.name}`);
+      const st = observedState(v, this.ctx.exitDir);
+      if (c.network !== 'bridge' && isRunning(st)) {
+        throw new InvalidStateError(`container ${c.name} runs with ${c.network}: stop it before connecting it to ${def.name}`, {hint: `burrow stop ${c.name}`});
+      }
+      const networks = [...(c.networks ?? []), {name: def.name, aliases}];
+      this.ctx.containers.rewriteConfig(id, {...c, network: 'bridge', networks, networkOptions: []});
+      if (isRunning(st) && st.pid !== undefined && st.network) {
+        this.ctx.containers.writeState(id, {...st, network: await this.network.connect(c, st.network, st.pid, def.name, aliases)});
+      }
+    });
+  }
+
+  async disconnect(ref: string, network: string): Promise<void> {
+    const id = this.ctx.containers.resolve(ref).config.id;
+    const def = this.ctx.networks.resolve(network);
+    await this.ctx.containers.update(id, async (v) => {
+      const c = v.config;
+      if (!c.networks?.some((n) => n.name === def.name)) throw new InvalidStateError(`container ${c.name} is not connected to network ${def.name}`);
+      const st = observedState(v, this.ctx.exitDir);
+      const networks = c.networks.filter((n) => n.name !== def.name);
+      // With no network left the container keeps a namespace of its own with only loopback.
+      this.ctx.containers.rewriteConfig(id, {...c, networks, network: networks.length === 0 ? 'none' : 'bridge'});
+      if (isRunning(st) && st.network) this.ctx.containers.writeState(id, {...st, network: await this.network.disconnect(c, st.network, def.name)});
+    });
   }
 }
 
@@ -362,15 +483,6 @@ const REMOVE_SCRIPT = `runtime=$1 root=$2 id=$3 dir=$4; shift 4
 if [ -n "$runtime" ]; then "$runtime" --root "$root" delete --force "$id" >/dev/null 2>&1 || true; fi
 for m in "$@"; do umount "$m" 2>/dev/null || umount -l "$m"; done
 exec rm -rf --one-file-system -- "$dir"`;
-
-export function parseNetwork(value: string | undefined): 'none' | 'host' {
-  const v = value ?? 'host';
-  if (v === 'none' || v === 'host') return v;
-  if (v === 'bridge' || v === 'slirp4netns' || v === 'pasta' || v === 'private') {
-    throw new InvalidInputError(`--network ${v} is not supported yet`, {hint: 'use --network host (the default for now) or --network none'});
-  }
-  throw new InvalidInputError(`invalid --network "${v}"`, {hint: 'use --network host or --network none'});
-}
 
 /** Podman's --entrypoint: a JSON array, or one command (no shell splitting). */
 function parseEntrypoint(value: string): string[] {

@@ -23,6 +23,8 @@ export interface SpecInput {
   hostname: string;
   /** path of a static init (catatonit) on the host, bind-mounted when --init */
   initPath?: string;
+  /** an existing network namespace to join (container:, ns:); none given: a new one unless host */
+  netnsPath?: string;
 }
 
 export const DEFAULT_PATH = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
@@ -63,8 +65,8 @@ export function generateSpec(input: SpecInput): Record<string, unknown> {
   );
   const args = c.init ? [INIT_PATH_IN_CONTAINER, '--', ...c.args] : c.args;
 
-  const namespaces: {type: string}[] = [{type: 'pid'}, {type: 'ipc'}, {type: 'uts'}, {type: 'mount'}];
-  if (c.network !== 'host') namespaces.push({type: 'network'});
+  const namespaces: {type: string; path?: string}[] = [{type: 'pid'}, {type: 'ipc'}, {type: 'uts'}, {type: 'mount'}];
+  if (c.network !== 'host') namespaces.push(input.netnsPath ? {type: 'network', path: input.netnsPath} : {type: 'network'});
   if (!input.rootless) namespaces.push({type: 'cgroup'});
 
   return {
@@ -115,7 +117,7 @@ function mounts(input: SpecInput): Mount[] {
   ];
   // Rootless, sysfs can only be mounted when the container has its own network namespace (which our
   // user namespace then owns); with the host's network it is bind-mounted, as Podman does.
-  if (input.rootless && c.network === 'host') {
+  if (input.rootless && (c.network === 'host' || c.network.startsWith('ns:'))) {
     list.push({destination: '/sys', type: 'bind', source: '/sys', options: ['rbind', 'nosuid', 'noexec', 'nodev', 'ro']});
   } else {
     list.push({destination: '/sys', type: 'sysfs', source: 'sysfs', options: ['nosuid', 'noexec', 'nodev', 'ro']});
@@ -123,7 +125,7 @@ function mounts(input: SpecInput): Mount[] {
   if (!input.rootless) {
     list.push({destination: '/sys/fs/cgroup', type: 'cgroup', source: 'cgroup', options: ['nosuid', 'noexec', 'nodev', 'relatime', 'ro']});
   }
-  for (const f of ['hosts', 'hostname', 'resolv.conf']) {
+  for (const f of c.noHosts ? ['hostname', 'resolv.conf'] : ['hosts', 'hostname', 'resolv.conf']) {
     list.push({destination: `/etc/${f}`, type: 'bind', source: `${input.userdata}/${f}`, options: ['bind', 'rprivate', 'nosuid', 'noexec', 'nodev']});
   }
   list.push({destination: '/run/.containerenv', type: 'bind', source: `${input.userdata}/.containerenv`, options: ['bind', 'rprivate', 'nosuid', 'nodev', 'ro']});

@@ -11,7 +11,9 @@ import {randomName} from './random-name';
 import {withLock} from './lock';
 import {entriesOfDeadWriters} from './dead-writers';
 
-export type NetworkMode = 'none' | 'host';
+import type {PortMapping} from '../network/network-options';
+import type {NetworkState} from '../network/container-network';
+
 
 export interface ContainerConfig {
   id: string;
@@ -29,7 +31,21 @@ export interface ContainerConfig {
   user: string;
   hostname?: string;
   labels: Record<string, string>;
-  network: NetworkMode;
+  /** Podman's mode name: host, none, slirp4netns, pasta, bridge (user-defined networks), container:ID, ns:PATH */
+  network: string;
+  /** slirp4netns/pasta options */
+  networkOptions?: string[];
+  /** bridge: the networks joined, first one carries the default route and the published ports */
+  networks?: {name: string; aliases: string[]}[];
+  /** published ports as asked (host port 0 = pick one at start) */
+  ports?: PortMapping[];
+  /** EXPOSE of the image plus --expose, "80/tcp" */
+  exposedPorts?: string[];
+  publishAll?: boolean;
+  dns?: {servers: string[]; search: string[]; options: string[]};
+  addHosts?: string[];
+  noHosts?: boolean;
+  macAddress?: string;
   readOnly: boolean;
   capAdd: string[];
   capDrop: string[];
@@ -67,6 +83,8 @@ export interface ContainerState {
   containerPidFile?: string;
   restartCount: number;
   error?: string;
+  /** helpers, addresses and the ports actually bound, while the container runs */
+  network?: NetworkState;
 }
 
 export interface ContainerView {
@@ -194,6 +212,11 @@ export class ContainerStore {
       if (!v) throw new NoSuchObjectError(`no container with ID "${id}" found: no such container`);
       return fn(v);
     }, `container ${id.slice(0, 12)}`);
+  }
+
+  /** Replaces container.json (under the container's lock): only `network connect`/`disconnect` change it. */
+  rewriteConfig(id: string, config: ContainerConfig): void {
+    writeJsonAtomic(path.join(this.dir, id, 'container.json'), config);
   }
 
   writeState(id: string, state: ContainerState): void {

@@ -13,6 +13,7 @@ const images = () => require('./images') as typeof import('./images');
 const system = () => require('./system') as typeof import('./system');
 const registries = () => require('./registries') as typeof import('./registries');
 const archives = () => require('./archives') as typeof import('./archives');
+const networks = () => require('./networks') as typeof import('./networks');
 
 export const ACTIONS: Record<string, ActionEntry> = {
   run: {load: () => containers().run, passThrough: 'after-first'},
@@ -49,4 +50,13 @@ export const ACTIONS: Record<string, ActionEntry> = {
   login: {load: () => registries().login},
   logout: {load: () => registries().logout},
   search: {load: () => registries().search},
+  port: {load: () => networks().port},
+  'network:create': {load: () => networks().networkCreate},
+  'network:ls': {load: () => networks().networkList},
+  'network:inspect': {load: () => networks().networkInspect},
+  'network:rm': {load: () => networks().networkRemove},
+  'network:prune': {load: () => networks().networkPrune},
+  'network:exists': {load: () => networks().networkExists},
+  'network:connect': {load: () => networks().networkConnect},
+  'network:disconnect': {load: () => networks().networkDisconnect},
 };
