@@ -14,7 +14,7 @@ demo=1
 say() { printf 'setup: %s\n' "$*" >&2; }
 
 # Host packages burrow relies on, and what tests and the demo image need.
-PACKAGES=(uidmap conmon runc crun slirp4netns passt fuse-overlayfs util-linux busybox-static catatonit tar procps man-db zstd g++ make python3 docker-registry debootstrap apache2-utils skopeo openssl)
+PACKAGES=(uidmap conmon runc crun slirp4netns passt aardvark-dns iproute2 fuse-overlayfs util-linux busybox-static catatonit tar procps man-db zstd g++ make python3 docker-registry debootstrap apache2-utils skopeo openssl)
 
 as_root() {
   if [ "$(id -u)" = 0 ]; then "$@"

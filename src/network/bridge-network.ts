@@ -60,18 +60,21 @@ export interface JoinRequest {
   mac?: string;
 }
 
+/** Ordinary users' PATH often lacks /usr/sbin, where Debian puts ip. */
+const SBIN = 'PATH="$PATH:/usr/sbin:/sbin"\n';
+
 /** $1 pin file, $2 bridge address/prefix, $3 mtu: the network namespace with its bridge. */
-const CREATE_NETNS = `set -e
+const CREATE_NETNS = `${SBIN}set -e
 : > "$1"
 unshare --net="$1" true
 nsenter --net="$1" sh -ec 'ip link set lo up; ip link add br0 type bridge; ip link set br0 mtu "$2"; ip addr add "$1" dev br0; ip link set br0 up' sh "$2" "$3"`;
 
 /** $1 pin, $2 slirp router (empty: no default route): slirp's tap becomes a bridge port. */
-const WIRE_TAP = `set -e
+const WIRE_TAP = `${SBIN}set -e
 nsenter --net="$1" sh -ec 'ip link set tap0 mtu "$2"; ip link set tap0 master br0; ip link set tap0 up; ip route add default via "$1" dev br0' sh "$2" "$3"`;
 
 /** $1 pin, $2 container netns, $3 veth, $4 ifname, $5 addr/prefix, $6 route via (or ""), $7 mtu, $8 mac (or ""). */
-const JOIN = `set -e
+const JOIN = `${SBIN}set -e
 nsenter --net="$1" ip link add "$3" mtu "$7" type veth peer name "$4" mtu "$7" netns "$2"
 nsenter --net="$1" ip link set "$3" master br0 up
 nsenter --net="$2" sh -ec '
@@ -141,7 +144,7 @@ export class BridgeNetworks {
       if (!st || !st.members[id]) return;
       const m = st.members[id];
       if (st.apiSocket && m.forwards.length > 0 && st.slirp && helperAlive(st.slirp)) await removeHostForwards(st.apiSocket, m.forwards);
-      if (opts.deleteLink) await this.priv.run(['nsenter', `--net=${st.netns}`, 'ip', 'link', 'del', m.veth], {okStatuses: [0, 1, 2]}).catch(() => undefined);
+      if (opts.deleteLink) await this.priv.run(['sh', '-c', `${SBIN}nsenter --net="$1" ip link del "$2"`, 'burrow-unlink', st.netns, m.veth], {okStatuses: [0, 1, 2]}).catch(() => undefined);
       delete st.members[id];
       if (Object.keys(st.members).length === 0) {
         await this.destroy(def.name, st);

@@ -7,7 +7,8 @@ const SYSTEM_DIRS = ['/usr/local/bin', '/usr/local/sbin', '/usr/bin', '/usr/sbin
 
 export function findTool(name: string, env: NodeJS.ProcessEnv = process.env): string | undefined {
   if (name.includes('/')) return isExecutable(name) ? name : undefined;
-  const dirs = [...(env.PATH ?? '').split(':').filter(Boolean), ...SYSTEM_DIRS];
+  // BURROW_TOOL_PATH replaces the search (tests use it to show what a host without a tool sees).
+  const dirs = env.BURROW_TOOL_PATH ? env.BURROW_TOOL_PATH.split(':') : [...(env.PATH ?? '').split(':').filter(Boolean), ...SYSTEM_DIRS];
   for (const d of dirs) {
     const p = path.join(d, name);
     if (isExecutable(p)) return p;

@@ -101,7 +101,7 @@ describe('run (foreground)', function () {
     expect(ok(['run', '--rm', '--network', 'host', 'localhost/demo', 'ls', '/sys/class/net']).trim().split(/\s+/).sort().join(' ')).to.equal(hostIfaces);
     const bad = burrow(['run', '--rm', '--network', 'bogus', 'localhost/demo', 'true']);
     expect(bad.status).to.equal(125);
-    expect(bad.stderr).to.contain('--network');
+    expect(bad.stderr).to.contain('bogus').and.to.contain('network not found');
   });
 
   it('writes /etc/hosts and /etc/hostname for the container', () => {
