@@ -124,7 +124,20 @@ export async function buildInfo(ctx: EngineContext, containers: ContainerManager
   if (maps.singleIdWarning) warnings.push(maps.singleIdWarning);
   const [runtime, driver] = await Promise.all([ctx.runtime(), ctx.driver()]);
   const conmon = findTool('conmon');
-  const [conmonVersion, runtimeVersion] = await Promise.all([versionOf(conmon), versionOf(runtime.path)]);
+  const pasta = findTool('pasta');
+  const slirp = findTool('slirp4netns');
+  const aardvark = findTool('aardvark-dns');
+  const [conmonVersion, runtimeVersion, pastaVersion, slirpVersion, aardvarkVersion] = await Promise.all(
+    [versionOf(conmon), versionOf(runtime.path), versionOf(pasta), versionOf(slirp), versionOf(aardvark)]);
+  let networkCmd = '';
+  try {
+    const {defaultNetworkCmd} = require('../network/container-network') as typeof import('../network/container-network');
+    networkCmd = defaultNetworkCmd(ctx.containersConf().network.default_rootless_network_cmd);
+  } catch (e) {
+    warnings.push((e as Error).message);
+  }
+  if (!pasta && !slirp) warnings.push('neither pasta (package passt) nor slirp4netns is installed: containers can only use --network host or none');
+  if (!aardvark) warnings.push('aardvark-dns is not installed: containers on user-defined networks cannot find each other by name (install aardvark-dns)');
   const list = containers.list();
   const running = list.filter((s) => isRunning(s.state)).length;
   const pause = ctx.session?.current();
@@ -143,6 +156,11 @@ export async function buildInfo(ctx: EngineContext, containers: ContainerManager
       idMappings: {uidmap: idMap(maps.uidMap), gidmap: idMap(maps.gidMap)},
       kernel: os.release(),
       logDriver: 'k8s-file',
+      networkBackend: 'burrow',
+      networkBackendInfo: {backend: 'burrow', dns: {package: 'aardvark-dns', path: aardvark ?? '', version: aardvarkVersion}},
+      pasta: {executable: pasta ?? '', package: 'passt', version: pastaVersion},
+      rootlessNetworkCmd: networkCmd,
+      slirp4netns: {executable: slirp ?? '', package: 'slirp4netns', version: slirpVersion},
       memFree: mem.free,
       memTotal: mem.total,
       ociRuntime: {
