@@ -240,7 +240,7 @@ export class BridgeNetworks {
     const dir = this.dnsDir(def.name);
     fs.rmSync(path.join(dir, 'aardvark.pid'), {force: true});
     // aardvark-dns daemonizes once it listens and writes its pid into the config directory.
-    await this.priv.run(['nsenter', `--net=${st.netns}`, bin, '--config', dir, '-p', '53', 'run'], {timeoutMs: 10_000});
+    await this.priv.run(['nsenter', `--net=${st.netns}`, bin, '--config', dir, '-p', '53', 'run'], {timeoutMs: 10_000, daemonizes: true});
     const pid = readPidFile(path.join(dir, 'aardvark.pid'));
     if (pid === undefined) throw new HostConfigError(`aardvark-dns did not start for network ${def.name}`, {hint: 'run with --log-level debug to see its command'});
     return recordHelper('aardvark-dns', pid);

@@ -122,7 +122,8 @@ export class ContainerNetwork {
     const state: NetworkState = {ports: plan.ports, sandboxKey: plan.ownNamespace ? `/proc/${pid}/ns/net` : plan.netnsPath};
     try {
       if (kind === 'pasta') {
-        state.helper = await startPasta(pid, plan.ports, c.networkOptions ?? [], path.join(userdata, 'pasta.pid'));
+        const target = this.ctx.identity.rootless ? pid : `/proc/${pid}/ns/net`;
+        state.helper = await startPasta(target, plan.ports, c.networkOptions ?? [], path.join(userdata, 'pasta.pid'));
         state.ip = hostAddress();
       } else if (kind === 'slirp4netns') {
         const o = parseSlirpOptions(c.networkOptions ?? []);
@@ -130,7 +131,7 @@ export class ContainerNetwork {
         fs.mkdirSync(path.join(this.ctx.paths.runroot, 'slirp'), {recursive: true});
         const api = path.join(this.ctx.paths.runroot, 'slirp', `${c.id.slice(0, 16)}.sock`);
         state.apiSocket = api;
-        state.helper = await startSlirp4netns({target: {pid}, options: o, configure: true, apiSocket: api, logFile: path.join(userdata, 'slirp4netns.log')});
+        state.helper = await startSlirp4netns({target: this.ctx.identity.rootless ? {pid} : {path: `/proc/${pid}/ns/net`}, options: o, configure: true, apiSocket: api, logFile: path.join(userdata, 'slirp4netns.log')});
         const a = slirpAddresses(o.cidr);
         Object.assign(state, {ip: a.guest, prefix: a.prefix, gateway: a.router});
         if (plan.ports.length > 0) await addHostForwards(api, plan.ports);
@@ -172,7 +173,11 @@ export class ContainerNetwork {
   async connect(c: ContainerConfig, state: NetworkState, pid: number, network: string, aliases: string[]): Promise<NetworkState> {
     const def = this.ctx.networks.resolve(network);
     const index = (state.attachments ?? []).length;
-    const a = await this.bridges.join(def, {id: c.id, names: [c.name, ...aliases, c.id.slice(0, 12)], netns: `/proc/${pid}/ns/net`, ifname: `eth${index}`, defaultRoute: index === 0, ports: []});
+    // After a disconnect the names need not be dense: take the first free ethN.
+    const used = new Set((state.attachments ?? []).map((a) => a.ifname));
+    let n = 0;
+    while (used.has(`eth${n}`)) n++;
+    const a = await this.bridges.join(def, {id: c.id, names: [c.name, ...aliases, c.id.slice(0, 12)], netns: `/proc/${pid}/ns/net`, ifname: `eth${n}`, defaultRoute: index === 0, ports: []});
     return {...state, attachments: [...(state.attachments ?? []), a], ...(index === 0 ? {ip: a.ip, prefix: a.prefix, gateway: a.gateway} : {})};
   }
 

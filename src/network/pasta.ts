@@ -25,21 +25,29 @@ export function pastaPortSpec(ports: readonly PortMapping[], protocol: 'tcp' | '
   return list.length === 0 ? 'none' : list.join(',');
 }
 
-export function pastaArgs(bin: string, pid: number, ports: readonly PortMapping[], userOptions: readonly string[], pidFile: string): string[] {
+/**
+ * `target`: a pid (pasta joins its user and network namespaces, the rootless case) or a network
+ * namespace path (real root: the container has no user namespace and pasta, dropping to nobody, could
+ * not open one).
+ */
+export function pastaArgs(bin: string, target: number | string, ports: readonly PortMapping[], userOptions: readonly string[], pidFile: string): string[] {
   const argv = [bin, '--config-net', '--quiet', '--pid', pidFile,
     '-t', pastaPortSpec(ports, 'tcp'), '-u', pastaPortSpec(ports, 'udp'), '-T', 'none', '-U', 'none',
     '--dns-forward', PASTA_DNS_FORWARD];
   // The host's loopback through the gateway address only when asked (--map-gw), as Podman does.
   if (!userOptions.includes('--map-gw')) argv.push('--no-map-gw');
-  argv.push(...userOptions.filter((o) => o !== '--map-gw'), String(pid));
+  argv.push(...userOptions.filter((o) => o !== '--map-gw'));
+  if (typeof target === 'number') argv.push(String(target));
+  // As root pasta would drop to nobody first, who cannot open a root container's namespace.
+  else argv.push('--runas', '0:0', '--netns', target);
   return argv;
 }
 
 /** Starts pasta for the namespace of `pid`; returns its record once it has daemonized. */
-export async function startPasta(pid: number, ports: readonly PortMapping[], userOptions: readonly string[], pidFile: string): Promise<HelperRecord> {
+export async function startPasta(target: number | string, ports: readonly PortMapping[], userOptions: readonly string[], pidFile: string): Promise<HelperRecord> {
   fs.rmSync(pidFile, {force: true});
-  const argv = pastaArgs(pastaBinary(), pid, ports, userOptions, pidFile);
-  const res = await runner.run(argv, {okStatuses: [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 255], timeoutMs: 20_000}).catch((e: Error) => ({status: -1, stderr: e.message, stdout: ''}));
+  const argv = pastaArgs(pastaBinary(), target, ports, userOptions, pidFile);
+  const res = await runner.run(argv, {okStatuses: [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 255], timeoutMs: 20_000, daemonizes: true}).catch((e: Error) => ({status: -1, stderr: e.message, stdout: ''}));
   // pasta cannot log to syslog from here; those complaints are noise.
   const text = res.stderr.split('\n').filter((l) => l.trim() !== '' && !/^Failed to send \d+ bytes to syslog/.test(l)).join('\n');
   const daemon = readPidFile(pidFile);

@@ -95,7 +95,9 @@ export class ContainerManager {
   /** --network parsed and checked against what exists now (networks, the joined container, helpers). */
   private networkRequest(o: CreateOptions): NetworkRequest {
     const needsDefault = o.network.length === 0 || o.network.includes('private');
-    const req = parseNetworkFlags(o.network, needsDefault ? defaultNetworkCmd(this.ctx.containersConf().network.default_rootless_network_cmd) : 'pasta');
+    // As real root pasta (0.0~git20230309) cannot open the container's namespace: slirp4netns serves.
+    const cmd = !needsDefault ? 'pasta' : this.ctx.identity.rootless ? defaultNetworkCmd(this.ctx.containersConf().network.default_rootless_network_cmd) : 'slirp4netns';
+    const req = parseNetworkFlags(o.network, cmd);
     if (req.kind === 'pasta') pastaBinary();
     if (req.kind === 'slirp4netns') slirpBinary();
     if (req.kind === 'container') req.target = this.ctx.containers.resolve(req.target!).config.id;

@@ -221,6 +221,31 @@ describe('network: rootless namespaces, published ports, user-defined networks',
     }
   });
 
+  it('network connect gives a running container a second interface; disconnect takes it away', () => {
+    ok(['network', 'create', 'itnet-c1']);
+    ok(['network', 'create', 'itnet-c2']);
+    try {
+      ok(['run', '-d', '--name', 'srv', '--network', 'itnet-c1', IMAGE]);
+      ok(['run', '-d', '--name', 'cli', '--network', 'itnet-c2', IMAGE, 'sleep', '120']);
+      ok(['network', 'connect', 'itnet-c1', 'cli']);
+      const nets = ok(['inspect', '--format', '{{range $k, $v := .NetworkSettings.Networks}}{{$k}}:{{$v.IPAddress}} {{end}}', 'cli']).trim().split(' ');
+      expect(nets.map((n) => n.split(':')[0])).to.deep.equal(['itnet-c1', 'itnet-c2']);
+      const pid = ok(['inspect', '--format', '{{.State.Pid}}', 'cli']).trim();
+      const ifaces = () => fs.readFileSync(`/proc/${pid}/net/dev`, 'utf8').split('\n').map((l) => l.split(':')[0].trim()).filter((n) => /^eth\d$/.test(n)).sort();
+      expect(ifaces()).to.deep.equal(['eth0', 'eth1']);
+      const ip = nets.find((n) => n.startsWith('itnet-c1:'))!.split(':')[1];
+      expect(ip).to.match(/^10\.89\.\d+\.\d+$/);
+      ok(['network', 'disconnect', 'itnet-c1', 'cli']);
+      expect(ifaces()).to.deep.equal(['eth0']);
+      const again = burrow(['network', 'disconnect', 'itnet-c1', 'cli']);
+      expect(again.status).to.equal(125);
+      expect(again.stderr).to.contain('not connected');
+    } finally {
+      burrow(['rm', '-fa']);
+      burrow(['network', 'rm', '-f', 'itnet-c1', 'itnet-c2']);
+    }
+  });
+
   it('names from the base hosts file (containers.conf) and --add-host resolve inside; host.containers.internal is set', () => {
     const hosts = path.join(work, 'base-hosts');
     fs.writeFileSync(hosts, '127.0.0.1 localhost\n10.11.12.13 fileserver.test fileserver\n');
