@@ -14,7 +14,8 @@ import type {ContainerConfig} from '../storage/container-store';
 import {isRunning, observedState} from '../runtime/container-state';
 import {findTool} from '../runtime/host-tools';
 import {checkHostPorts} from './host-ports';
-import {helperAlive, stopHelper, waitHelperGone, type HelperRecord} from './helper-process';
+import {helperAlive, recordHelper, stopHelper, waitHelperGone, type HelperRecord} from './helper-process';
+import {readPidFile} from '../../rootless/proc';
 import type {PortMapping} from './network-options';
 import {hostsFile, resolvConf} from '../runtime/container-files';
 import {PASTA_DNS_FORWARD, startPasta} from './pasta';
@@ -131,7 +132,8 @@ export class ContainerNetwork {
         fs.mkdirSync(path.join(this.ctx.paths.runroot, 'slirp'), {recursive: true});
         const api = path.join(this.ctx.paths.runroot, 'slirp', `${c.id.slice(0, 16)}.sock`);
         state.apiSocket = api;
-        state.helper = await startSlirp4netns({target: this.ctx.identity.rootless ? {pid} : {path: `/proc/${pid}/ns/net`}, options: o, configure: true, apiSocket: api, logFile: path.join(userdata, 'slirp4netns.log')});
+        state.helper = await startSlirp4netns({target: this.ctx.identity.rootless ? {pid} : {path: `/proc/${pid}/ns/net`}, options: o, configure: true,
+          apiSocket: api, logFile: path.join(userdata, 'slirp4netns.log'), pidFile: path.join(userdata, 'slirp4netns.pid')});
         const a = slirpAddresses(o.cidr);
         Object.assign(state, {ip: a.guest, prefix: a.prefix, gateway: a.router});
         if (plan.ports.length > 0) await addHostForwards(api, plan.ports);
@@ -156,17 +158,27 @@ export class ContainerNetwork {
     }
   }
 
-  /** Stops what attach() started; safe to call twice and on a partial state. */
+  /**
+   * Stops what attach() started; safe to call twice and on a partial state. A start that was killed
+   * before recording its network (state undefined) is covered too: the helpers' pid files and the
+   * networks the config names say what may be left.
+   */
   async detach(c: ContainerConfig, state: NetworkState | undefined): Promise<void> {
-    if (!state) return;
-    stopHelper(state.helper);
-    for (const a of state.attachments ?? []) {
-      const def = this.ctx.networks.list().find((d) => d.name === a.network);
-      if (def) await this.bridges.leave(def, c.id);
+    const userdata = this.ctx.containers.userdataDir(c.id);
+    const helpers = [state?.helper, ...orphanHelpers(userdata, c.id, state?.helper)];
+    for (const h of helpers) stopHelper(h);
+    const names = new Set([...(state?.attachments ?? []).map((a) => a.network), ...(c.networks ?? []).map((n) => n.name)]);
+    if (names.size > 0) {
+      const defs = this.ctx.networks.list();
+      for (const name of names) {
+        const def = defs.find((d) => d.name === name);
+        if (def) await this.bridges.leave(def, c.id);
+      }
     }
     // `rm -f` returns with the published ports free.
-    await waitHelperGone(state.helper);
-    if (state.apiSocket) fs.rmSync(state.apiSocket, {force: true});
+    await Promise.all(helpers.map((h) => waitHelperGone(h)));
+    if (state?.apiSocket) fs.rmSync(state.apiSocket, {force: true});
+    for (const f of ['pasta.pid', 'slirp4netns.pid']) fs.rmSync(path.join(userdata, f), {force: true});
   }
 
   /** Joins a running container to one more network (`network connect`). */
@@ -230,6 +242,23 @@ export class ContainerNetwork {
       conf: {servers: conf.dns_servers, search: conf.dns_searches, options: conf.dns_options},
     }));
   }
+}
+
+/**
+ * Helpers named by the pid files in `userdata` that are not `known`, only while the process is still
+ * that program started for this container (its argv names the pid file or the API socket), so a
+ * reused pid is never signalled.
+ */
+function orphanHelpers(userdata: string, id: string, known: HelperRecord | undefined): HelperRecord[] {
+  const out: HelperRecord[] = [];
+  const candidates = [['pasta.pid', 'pasta', /pasta|passt/, path.join(userdata, 'pasta.pid')], ['slirp4netns.pid', 'slirp4netns', /slirp4netns/, `${id.slice(0, 16)}.sock`]] as const;
+  for (const [file, kind, program, marker] of candidates) {
+    const pid = readPidFile(path.join(userdata, file));
+    if (pid === undefined || pid === known?.pid) continue;
+    const argv = readText(`/proc/${pid}/cmdline`)?.split('\0') ?? [];
+    if (program.test(path.basename(argv[0] ?? '')) && argv.some((a) => a.includes(marker))) out.push(recordHelper(kind, pid));
+  }
+  return out;
 }
 
 function readText(f: string): string | undefined {

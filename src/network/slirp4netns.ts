@@ -85,6 +85,8 @@ export interface SlirpStart {
   configure: boolean;
   apiSocket: string;
   logFile: string;
+  /** written as soon as slirp4netns runs, so a start killed before recording it leaves it findable */
+  pidFile?: string;
 }
 
 /** Starts slirp4netns in the background and returns once it reports ready (or throws its error). */
@@ -108,6 +110,7 @@ export async function startSlirp4netns(s: SlirpStart): Promise<HelperRecord> {
   } finally {
     fs.closeSync(log);
   }
+  if (s.pidFile && child.pid !== undefined) fs.writeFileSync(s.pidFile, `${child.pid}\n`);
   const ready = child.stdio[3] as NodeJS.ReadableStream;
   const ok = await new Promise<boolean>((resolve) => {
     ready.on('data', (b: Buffer) => {

@@ -11,7 +11,8 @@ import * as http from 'node:http';
 import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import {burrow, burrowAsync, ok, runRoot, work} from './harness';
+import {spawn} from 'node:child_process';
+import {bin, burrow, burrowAsync, env, ok, runRoot, work} from './harness';
 
 const NGINX_TAR = process.env.BURROW_DEBIAN_NGINX_TAR ?? '/var/cache/burrow-test/debian-bookworm-nginx.tar';
 const IMAGE = 'localhost/test-nginx';
@@ -326,6 +327,23 @@ describe('network: rootless namespaces, published ports, user-defined networks',
     await new Promise((r) => setTimeout(r, 300));
     expect(ok(['ps', '--format', '{{.Names}} {{.Status}}'])).to.match(/^victim Up .* \(network helper exited\)\n$/);
     expect(ok(['inspect', '--format', '{{.State.Error}}', 'victim'])).to.match(/pasta \(pid \d+\) has exited/);
+  });
+
+  it('a run -p killed at any point leaves nothing behind once the container is removed: no helper, the port free', async () => {
+    const port = await freePort();
+    for (const [i, delay] of [40, 120, 200, 280, 360, 450, 600, 900].entries()) {
+      const backend = i % 2 ? 'slirp4netns' : 'pasta';
+      const child = spawn(bin, ['--runroot', runRoot, 'run', '-d', '--name', `killed${i}`, '--network', backend, '-p', `${port}:80`, IMAGE], {env, stdio: 'ignore'});
+      const exited = new Promise((r) => child.once('exit', r));
+      await new Promise((r) => setTimeout(r, delay));
+      child.kill('SIGKILL');
+      await exited;
+      burrow(['rm', '-f', `killed${i}`]);
+      expect(helpers('pasta'), `pasta left after a kill at ${delay} ms`).to.deep.equal([]);
+      expect(helpers('slirp4netns'), `slirp4netns left after a kill at ${delay} ms`).to.deep.equal([]);
+      expect(await canBind(port), `port free after a kill at ${delay} ms`).to.equal(true);
+    }
+    expect(ok(['ps', '-a', '-q'])).to.equal('');
   });
 
   it('runs 6 published containers at once, each on its own port', async () => {
