@@ -28,6 +28,9 @@ import {exposedToMappings, networkModeName, normalizeExpose, parseAddHost, parse
 import {ContainerNetwork, defaultNetworkCmd} from '../network/container-network';
 import {pastaBinary} from '../network/pasta';
 import {slirpBinary} from '../network/slirp4netns';
+import {execFailure, execFiles, execProcessSpec, type ExecOptions} from './exec-session';
+import * as runner from '../process/runner';
+import {randomBytes} from 'node:crypto';
 
 export interface CreateOptions {
   image: string;
@@ -433,6 +436,54 @@ export class ContainerManager {
   private snapshot(v: ContainerView): ContainerSnapshot {
     const state = observedState(v, this.ctx.exitDir);
     return {config: v.config, state, networkProblem: isRunning(state) ? this.network.problem(state.network) : undefined};
+  }
+
+  // ---- exec ----
+
+  /**
+   * Runs a process in a running container with the given stdio; resolves to its exit status (or, with
+   * detach, to the session id once it started). The container's lock is held only while reading it.
+   */
+  async exec(ref: string, o: ExecOptions, stdio: {stdin: 'inherit' | 'ignore'; stderr?: (b: Buffer) => void} = {stdin: 'ignore'}): Promise<{code: number; session: string}> {
+    const v = this.ctx.containers.resolve(ref);
+    const st = observedState(v, this.ctx.exitDir);
+    if (!isRunning(st) || !st.runtime) {
+      throw new InvalidStateError(`can only create exec sessions on running containers: container state improper`, {hint: `start it first: burrow start ${v.config.name}`});
+    }
+    const c = v.config;
+    const image = this.ctx.images.get(c.imageId);
+    const user = resolveUser(o.user ?? c.user, image ? this.readImageFile(image, 'etc/passwd') : undefined, image ? this.readImageFile(image, 'etc/group') : undefined);
+    const userdata = this.ctx.containers.userdataDir(c.id);
+    let hostname = c.id.slice(0, 12);
+    try {
+      hostname = fs.readFileSync(path.join(userdata, 'hostname'), 'utf8').trim();
+    } catch {
+      // keep the short id
+    }
+    const session = randomBytes(32).toString('hex');
+    const files = execFiles(userdata, session);
+    fs.writeFileSync(files.processFile, JSON.stringify(execProcessSpec(c, o, user, hostname)));
+    const argv = await this.ctx.priv.wrap([st.runtime, '--root', this.ctx.runtimeRoot, '--log', files.logFile, '--log-format', 'json',
+      'exec', ...(o.detach ? ['--detach'] : []), '--process', files.processFile, c.id]);
+    try {
+      const child = runner.start(argv, {stdio: [o.interactive ? stdio.stdin : 'ignore', o.detach ? 'ignore' : 'inherit', o.detach ? 'ignore' : 'pipe'], env: this.ctx.priv.childEnv()});
+      // The process's stderr goes through; runc's own "exec failed" line (also in its log) does not,
+      // since it becomes the one-line error below.
+      child.stderr?.on('data', (b: Buffer) => {
+        if (!/^exec failed: [^\n]*\n?$/.test(b.toString())) stdio.stderr?.(b);
+      });
+      const code = await new Promise<number>((resolve, reject) => {
+        child.on('error', reject);
+        // 'close', not 'exit': the last of the process's stderr may still be in the pipe at exit.
+        child.on('close', (status, signal) => resolve(status ?? 128 + (signal ? os.constants.signals[signal] : 0)));
+      });
+      const failed = execFailure(files.logFile);
+      if (failed) throw failed;
+      return {code, session};
+    } finally {
+      fs.rmSync(files.processFile, {force: true});
+      fs.rmSync(files.logFile, {force: true});
+    }
   }
 
   // ---- network ----

@@ -68,6 +68,18 @@ export const run: Action = async (cmd, cli) => {
   }
 };
 
+export const exec: Action = async ({flags, args, rest}, cli) => {
+  if (flags.tty) throw new InvalidInputError('terminals (-t) for exec are not supported yet', {hint: 'run without -t (add -i to pass standard input)'});
+  if (rest.length === 0) throw new InvalidInputError('exec requires the name or ID of a container and a command to execute', {hint: 'burrow exec CONTAINER COMMAND [ARG...]'});
+  const {expandEnv, readEnvFiles} = require('../../runtime/container-manager') as typeof import('../../runtime/container-manager');
+  const r = await cli.engine().containers.exec(args.container!, {
+    command: rest, env: [...readEnvFiles(strs(flags['env-file'])), ...expandEnv(strs(flags.env))], workdir: flags.workdir as string | undefined,
+    user: flags.user as string | undefined, privileged: flags.privileged === true, detach: flags.detach === true, interactive: flags.interactive === true,
+  }, {stdin: 'inherit', stderr: (b) => process.stderr.write(b)});
+  if (flags.detach) cli.out(`${r.session}\n`);
+  else process.exitCode = r.code;
+};
+
 export const create: Action = async (cmd, cli) => {
   const {flags, args, rest} = cmd;
   await pullIfNeeded(cmd, cli);

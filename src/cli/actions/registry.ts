@@ -18,6 +18,7 @@ const networks = () => require('./networks') as typeof import('./networks');
 export const ACTIONS: Record<string, ActionEntry> = {
   run: {load: () => containers().run, passThrough: 'after-first'},
   create: {load: () => containers().create, passThrough: 'after-first'},
+  exec: {load: () => containers().exec, passThrough: 'after-first'},
   start: {load: () => containers().start},
   stop: {load: () => containers().stop},
   kill: {load: () => containers().kill},
