@@ -24,6 +24,8 @@ export const containerCreateFlags = {
   'add-host': Flags.string({multiple: true, multipleNonGreedy: true, description: 'add a line to /etc/hosts: NAME:IP (NAME:host-gateway for the host)'}),
   'no-hosts': Flags.boolean({description: 'do not create /etc/hosts: the image\'s own file is used'}),
   'mac-address': Flags.string({description: 'MAC address of the container on its first user-defined network'}),
+  volume: Flags.string({char: 'v', multiple: true, multipleNonGreedy: true, description: 'bind a host path: /HOST:/CONTAINER[:OPTIONS], options ro, rw, z, Z, nosuid, nodev, noexec, shared, slave, private (comma-separated)'}),
+  tmpfs: Flags.string({multiple: true, multipleNonGreedy: true, description: 'mount a tmpfs: /CONTAINER[:size=64m,mode=1777,…]'}),
   'read-only': Flags.boolean({description: 'mount the root filesystem read-only (with tmpfs on /tmp, /var/tmp, /run)'}),
   'cap-add': Flags.string({multiple: true, multipleNonGreedy: true, description: 'add a Linux capability (e.g. NET_ADMIN, or ALL)'}),
   'cap-drop': Flags.string({multiple: true, multipleNonGreedy: true, description: 'drop a Linux capability (e.g. CHOWN, or ALL)'}),

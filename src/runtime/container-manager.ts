@@ -29,6 +29,7 @@ import {ContainerNetwork, defaultNetworkCmd} from '../network/container-network'
 import {pastaBinary} from '../network/pasta';
 import {slirpBinary} from '../network/slirp4netns';
 import {execFailure, execFiles, execProcessSpec, type ExecOptions} from './exec-session';
+import {checkBindSources, parseMounts} from './mount-options';
 import * as runner from '../process/runner';
 import {randomBytes} from 'node:crypto';
 
@@ -55,6 +56,8 @@ export interface CreateOptions {
   addHost: string[];
   noHosts: boolean;
   macAddress?: string;
+  volumes: string[];
+  tmpfs: string[];
   readOnly: boolean;
   capAdd: string[];
   capDrop: string[];
@@ -79,6 +82,8 @@ export class ContainerManager {
   async create(o: CreateOptions): Promise<ContainerConfig> {
     await this.ctx.ready();
     const net = this.networkRequest(o);
+    const mounts = parseMounts(o.volumes, o.tmpfs);
+    checkBindSources(mounts);
     const env = [...readEnvFiles(o.envFiles), ...expandEnv(o.env)];
     const labels = parseLabels(o.labels);
     const driver = (await this.ctx.driver()).name;
@@ -88,7 +93,7 @@ export class ContainerManager {
       const fields = this.resolveFields(o, image);
       const netFields = this.networkFields(o, net, Object.keys(image.config.config?.ExposedPorts ?? {}));
       return this.ctx.containers.create({
-        ...fields, ...netFields, imageId: image.id, imageName: image.names[0] ?? image.id, env: mergeEnv(image.config.config?.Env, env),
+        ...fields, ...netFields, mounts, imageId: image.id, imageName: image.names[0] ?? image.id, env: mergeEnv(image.config.config?.Env, env),
         labels: {...(image.config.config?.Labels ?? {}), ...labels}, readOnly: o.readOnly, capAdd: o.capAdd, capDrop: o.capDrop,
         init: o.init, hostname: o.hostname, autoRemove: o.rm, createCommand: o.createCommand, driver, name: o.name,
       });

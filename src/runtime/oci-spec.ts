@@ -132,11 +132,14 @@ function mounts(input: SpecInput): Mount[] {
   if (c.init && input.initPath) {
     list.push({destination: INIT_PATH_IN_CONTAINER, type: 'bind', source: input.initPath, options: ['bind', 'rprivate', 'nosuid', 'nodev', 'ro']});
   }
+  const userDests = new Set((c.mounts ?? []).map((m) => m.destination));
   if (c.readOnly) {
     // Podman's --read-only-tmpfs default: writable scratch space where programs expect it.
-    for (const d of ['/tmp', '/var/tmp', '/run']) {
+    for (const d of ['/tmp', '/var/tmp', '/run'].filter((x) => !userDests.has(x))) {
       list.push({destination: d, type: 'tmpfs', source: 'tmpfs', options: ['rw', 'rprivate', 'nosuid', 'nodev', 'tmpcopyup']});
     }
   }
+  // The user's mounts come last, so they win over the defaults at the same place.
+  for (const m of c.mounts ?? []) list.push({destination: m.destination, type: m.type, source: m.source, options: m.options});
   return list;
 }

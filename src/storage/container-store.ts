@@ -13,6 +13,7 @@ import {entriesOfDeadWriters} from './dead-writers';
 
 import type {PortMapping} from '../network/network-options';
 import type {NetworkState} from '../network/container-network';
+import type {ContainerMount} from '../runtime/mount-options';
 
 
 export interface ContainerConfig {
@@ -46,6 +47,8 @@ export interface ContainerConfig {
   addHosts?: string[];
   noHosts?: boolean;
   macAddress?: string;
+  /** -v host binds and --tmpfs */
+  mounts?: ContainerMount[];
   readOnly: boolean;
   capAdd: string[];
   capDrop: string[];

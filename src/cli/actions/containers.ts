@@ -26,7 +26,7 @@ function createOptions(f: Record<string, unknown>, image: string, command: strin
     labels: strs(f.label), network: strs(f.network), networkAliases: strs(f['network-alias']), publish: strs(f.publish),
     publishAll: f['publish-all'] === true, expose: strs(f.expose), dns: strs(f.dns), dnsSearch: strs(f['dns-search']),
     dnsOption: strs(f['dns-option']), addHost: strs(f['add-host']), noHosts: f['no-hosts'] === true,
-    macAddress: f['mac-address'] as string | undefined, readOnly: f['read-only'] === true, capAdd: strs(f['cap-add']),
+    macAddress: f['mac-address'] as string | undefined, volumes: strs(f.volume), tmpfs: strs(f.tmpfs), readOnly: f['read-only'] === true, capAdd: strs(f['cap-add']),
     capDrop: strs(f['cap-drop']), init: f.init === true, stopSignal: f['stop-signal'] as string | undefined,
     stopTimeout: intFlag(f['stop-timeout'], 'stop-timeout'), rm: f.rm === true, createCommand: ['burrow', ...process.argv.slice(2)],
   };
