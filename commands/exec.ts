@@ -1,5 +1,6 @@
 import {Args, Flags} from '@oclif/core';
 import {BurrowCommand} from '../src/cli/base-command';
+import {containerCreateFlags} from '../src/cli/container-flags';
 
 export default class Exec extends BurrowCommand {
   static override summary = 'Run a process in a running container';
@@ -13,10 +14,10 @@ export default class Exec extends BurrowCommand {
   ];
   static override args = {container: Args.string({description: 'container name or id', required: true}), command: Args.string({description: 'command and arguments'})};
   static override flags = {
-    env: Flags.string({char: 'e', multiple: true, multipleNonGreedy: true, description: 'set an environment variable (NAME=VALUE, or NAME to copy it from your environment)'}),
-    'env-file': Flags.string({multiple: true, multipleNonGreedy: true, description: 'read environment variables from a file'}),
-    workdir: Flags.string({char: 'w', description: 'working directory inside the container'}),
-    user: Flags.string({char: 'u', description: 'user (name or uid[:gid]) that runs the command'}),
+    env: containerCreateFlags.env,
+    'env-file': containerCreateFlags['env-file'],
+    workdir: containerCreateFlags.workdir,
+    user: containerCreateFlags.user,
     detach: Flags.boolean({char: 'd', description: 'run in the background and print the exec session id'}),
     privileged: Flags.boolean({description: 'give the process every capability'}),
     interactive: Flags.boolean({char: 'i', description: 'pass standard input to the process'}),
