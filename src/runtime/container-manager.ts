@@ -443,6 +443,16 @@ export class ContainerManager {
     return {config: v.config, state, networkProblem: isRunning(state) ? this.network.problem(state.network) : undefined};
   }
 
+  // ---- rename ----
+
+  async rename(ref: string, wanted: string): Promise<void> {
+    const id = this.ctx.containers.resolve(ref).config.id;
+    await this.ctx.containers.update(id, (v) => {
+      if (v.config.name === wanted) return;
+      this.ctx.containers.rename(v.config, wanted);
+    });
+  }
+
   // ---- exec ----
 
   /**

@@ -217,7 +217,16 @@ export class ContainerStore {
     }, `container ${id.slice(0, 12)}`);
   }
 
-  /** Replaces container.json (under the container's lock): only `network connect`/`disconnect` change it. */
+  /** Gives the container (under its lock) a new name: the new one is reserved first, the old one freed last. */
+  rename(config: ContainerConfig, wanted: string): ContainerConfig {
+    const name = this.reserveName(wanted, config.id);
+    const next = {...config, name};
+    this.rewriteConfig(config.id, next);
+    this.names.release(config.name, config.id);
+    return next;
+  }
+
+  /** Replaces container.json (under the container's lock): `network connect`/`disconnect` and `rename` change it. */
   rewriteConfig(id: string, config: ContainerConfig): void {
     writeJsonAtomic(path.join(this.dir, id, 'container.json'), config);
   }

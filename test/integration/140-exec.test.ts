@@ -79,6 +79,22 @@ describe('exec: processes in a running container', function () {
     }
   });
 
+  it('rename keeps the running container and frees the old name; a taken or invalid name is refused', () => {
+    ok(['rename', 'ex-target', 'ex-renamed']);
+    try {
+      expect(ok(['ps', '--filter', `id=${id}`, '--format', '{{.Names}} {{.State}}'])).to.equal('ex-renamed running\n');
+      expect(ok(['exec', 'ex-renamed', 'echo', 'alive'])).to.equal('alive\n');
+      ok(['create', '--name', 'ex-target', 'localhost/demo', 'true']);
+      const taken = burrow(['rename', 'ex-renamed', 'ex-target']);
+      expect(taken.status).to.equal(125);
+      expect(taken.stderr).to.contain('already in use');
+      expect(burrow(['rename', 'ex-renamed', 'no spaces']).status).to.equal(125);
+      ok(['rm', 'ex-target']);
+    } finally {
+      ok(['rename', 'ex-renamed', 'ex-target']);
+    }
+  });
+
   it('a container that is not running: exit 125 with the fix named', () => {
     ok(['create', '--name', 'ex-stopped', 'localhost/demo', 'true']);
     try {

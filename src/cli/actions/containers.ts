@@ -80,6 +80,10 @@ export const exec: Action = async ({flags, args, rest}, cli) => {
   else process.exitCode = r.code;
 };
 
+export const rename: Action = async ({args}, cli) => {
+  await cli.engine().containers.rename(args.container!, args.name!);
+};
+
 export const create: Action = async (cmd, cli) => {
   const {flags, args, rest} = cmd;
   await pullIfNeeded(cmd, cli);

@@ -19,6 +19,7 @@ export const ACTIONS: Record<string, ActionEntry> = {
   run: {load: () => containers().run, passThrough: 'after-first'},
   create: {load: () => containers().create, passThrough: 'after-first'},
   exec: {load: () => containers().exec, passThrough: 'after-first'},
+  rename: {load: () => containers().rename},
   start: {load: () => containers().start},
   stop: {load: () => containers().stop},
   kill: {load: () => containers().kill},
