@@ -16,7 +16,8 @@ import type {PortMapping} from '../network/network-options';
 import type {ImageView} from '../storage/image-store';
 import {mappedSize} from '../../rootless/subid';
 import {generateSpec, mergeEnv} from './oci-spec';
-import {resolveUser} from './user-resolver';
+import {parseGroup, parsePasswd, resolveUser} from './user-resolver';
+import {normalizeDescriptors, topRows} from './container-top';
 import {writeContainerFiles} from './container-files';
 import {startConmon} from './conmon';
 import {mountRootfs, mountsUnder, unmountRootfs, type DriverName} from './rootfs-driver';
@@ -441,6 +442,24 @@ export class ContainerManager {
   private snapshot(v: ContainerView): ContainerSnapshot {
     const state = observedState(v, this.ctx.exitDir);
     return {config: v.config, state, networkProblem: isRunning(state) ? this.network.problem(state.network) : undefined};
+  }
+
+  // ---- top ----
+
+  /** `top`: rows (header first) of the running container's processes, as the container sees them. */
+  top(ref: string, descriptors: string[]): string[][] {
+    const v = this.ctx.containers.resolve(ref);
+    const st = observedState(v, this.ctx.exitDir);
+    if (!isRunning(st) || st.pid === undefined) {
+      throw new InvalidStateError(`top can only be used on running containers: ${v.config.name} is ${st.status}`, {hint: `start it first: burrow start ${v.config.name}`});
+    }
+    const image = this.ctx.images.get(v.config.imageId);
+    const passwd = parsePasswd((image && this.readImageFile(image, 'etc/passwd')) ?? '');
+    const groups = parseGroup((image && this.readImageFile(image, 'etc/group')) ?? '');
+    return topRows(st.pid, normalizeDescriptors(descriptors), {
+      user: (uid) => passwd.find((e) => e.uid === uid)?.name ?? String(uid),
+      group: (gid) => groups.find((e) => e.gid === gid)?.name ?? String(gid),
+    });
   }
 
   // ---- rename ----

@@ -95,6 +95,22 @@ describe('exec: processes in a running container', function () {
     }
   });
 
+  it('top lists the container\'s processes with its own pids and users, and an exec\'d process among them', () => {
+    ok(['exec', '-d', '-u', '1000', 'ex-target', 'sleep', '30']);
+    let out = '';
+    for (let i = 0; i < 20 && !out.includes('sleep 30'); i++) out = ok(['top', 'ex-target']);
+    const lines = out.trim().split('\n');
+    expect(lines[0].split(/\s{2,}/)).to.deep.equal(['USER', 'PID', 'PPID', '%CPU', 'ELAPSED', 'TTY', 'TIME', 'COMMAND']);
+    expect(lines[1]).to.match(/^root\s+1\s+0\s+\S+\s+\S+\s+\?\s+\S+\s+sh -c echo started/);
+    expect(lines.some((l) => /^app\s+\d+\s+0\s.*sleep 30$/.test(l)), out).to.equal(true); // uid 1000 is "app" in the demo image
+    const custom = ok(['top', 'ex-target', 'pid', 'huser', 'comm']).trim().split('\n');
+    expect(custom[0].split(/\s+/)).to.deep.equal(['PID', 'HUSER', 'COMMAND']);
+    expect(custom[1].split(/\s+/)).to.deep.equal(['1', String(process.getuid!()), 'sh']);
+    const bad = burrow(['top', 'ex-target', 'bogus']);
+    expect(bad.status).to.equal(125);
+    expect(bad.stderr).to.contain('unknown top descriptor');
+  });
+
   it('a container that is not running: exit 125 with the fix named', () => {
     ok(['create', '--name', 'ex-stopped', 'localhost/demo', 'true']);
     try {

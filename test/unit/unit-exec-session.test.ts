@@ -75,3 +75,21 @@ describe('unit: runtime/mount-options', () => {
     expect(() => parseTmpfs('/t:size=1m;rm -rf')).to.throw(InvalidInputError);
   });
 });
+
+import {goDuration, normalizeDescriptors, TOP_DEFAULT} from '../../src/runtime/container-top';
+
+describe('unit: runtime/container-top', () => {
+  it('durations print as Go\'s time.Duration does', () => {
+    expect(goDuration(0)).to.equal('0s');
+    expect(goDuration(0.25)).to.equal('250ms');
+    expect(goDuration(1.483)).to.equal('1.483s');
+    expect(goDuration(62)).to.equal('1m2s');
+    expect(goDuration(3600)).to.equal('1h0m0s');
+  });
+
+  it('descriptors: Podman\'s default set, ps spellings, comma lists, unknown ones refused', () => {
+    expect(normalizeDescriptors([])).to.deep.equal(TOP_DEFAULT);
+    expect(normalizeDescriptors(['pid,%CPU', 'COMMAND'])).to.deep.equal(['pid', 'pcpu', 'args']);
+    expect(() => normalizeDescriptors(['rss'])).to.throw(/unknown top descriptor "rss"/);
+  });
+});

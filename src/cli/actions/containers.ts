@@ -80,6 +80,13 @@ export const exec: Action = async ({flags, args, rest}, cli) => {
   else process.exitCode = r.code;
 };
 
+export const top: Action = async ({argv}, cli) => {
+  need(argv, 'you must provide the name or ID of a running container');
+  const {formatTable} = require('../../format/tabwriter') as typeof import('../../format/tabwriter');
+  const rows = cli.engine().containers.top(argv[0], argv.slice(1));
+  cli.out(formatTable(rows.map((r) => r.join('\t'))));
+};
+
 export const rename: Action = async ({args}, cli) => {
   await cli.engine().containers.rename(args.container!, args.name!);
 };

@@ -20,6 +20,7 @@ export const ACTIONS: Record<string, ActionEntry> = {
   create: {load: () => containers().create, passThrough: 'after-first'},
   exec: {load: () => containers().exec, passThrough: 'after-first'},
   rename: {load: () => containers().rename},
+  top: {load: () => containers().top},
   start: {load: () => containers().start},
   stop: {load: () => containers().stop},
   kill: {load: () => containers().kill},
