@@ -6,6 +6,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import {HostConfigError, InvalidInputError} from '../../src/errors';
 import {authFiles, lookupCredentials, removeCredentials, storeCredentials, type AuthLocations} from '../../src/registry/auth-file';
+import {caught} from '../support/fixtures';
 
 const b64 = (s: string) => Buffer.from(s).toString('base64');
 const entry = (user: string, pass: string) => ({auth: b64(`${user}:${pass}`)});
@@ -44,14 +45,7 @@ describe('unit: registry/auth-file', () => {
     }
     throw new Error('expected a rejection');
   };
-  const throws = (fn: () => unknown): Error => {
-    try {
-      fn();
-    } catch (e) {
-      return e as Error;
-    }
-    throw new Error('expected an error');
-  };
+  const throws = caught;
 
   describe('file order', () => {
     it('lists runtime auth.json, config auth.json, Docker config.json, ~/.dockercfg', () => {

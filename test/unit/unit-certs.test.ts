@@ -5,6 +5,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import {HostConfigError} from '../../src/errors';
 import {certsDirs, tlsMaterialFor, type CertOptions} from '../../src/registry/certs';
+import {caught, putFile} from '../support/fixtures';
 
 // Fixed test material (self-signed EC certificate "burrow-unit-a", its key, and an unrelated key), so the
 // tests need no openssl; validity dates do not matter to the checks under test.
@@ -51,19 +52,8 @@ describe('unit: registry/certs', () => {
   });
   afterEach(() => fs.rmSync(tmp, {recursive: true, force: true}));
 
-  const put = (file: string, data: string | Buffer): string => {
-    fs.mkdirSync(path.dirname(file), {recursive: true});
-    fs.writeFileSync(file, data);
-    return file;
-  };
-  const err = (fn: () => unknown): Error => {
-    try {
-      fn();
-    } catch (e) {
-      return e as Error;
-    }
-    throw new Error('expected an error');
-  };
+  const put = putFile;
+  const err = caught;
 
   it('returns no material when no directory exists', () => {
     expect(tlsMaterialFor('registry.example:5000', opts)).to.deep.equal({ca: []});

@@ -5,6 +5,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import {HostConfigError} from '../../src/errors';
 import {containersConfFiles, loadContainersConfig, type ContainersConfLocations} from '../../src/config/containers-conf';
+import {caught, putFile} from '../support/fixtures';
 
 describe('unit: config/containers-conf', () => {
   let tmp: string;
@@ -22,20 +23,9 @@ describe('unit: config/containers-conf', () => {
   });
   afterEach(() => fs.rmSync(tmp, {recursive: true, force: true}));
 
-  const put = (file: string, text: string): string => {
-    fs.mkdirSync(path.dirname(file), {recursive: true});
-    fs.writeFileSync(file, text);
-    return file;
-  };
+  const put = putFile;
   const userConf = (rel: string) => path.join(home, '.config', 'containers', rel);
-  const err = (fn: () => unknown): Error => {
-    try {
-      fn();
-    } catch (e) {
-      return e as Error;
-    }
-    throw new Error('expected an error');
-  };
+  const err = caught;
 
   it('is empty when no file exists', () => {
     expect(loadContainersConfig(loc)).to.deep.equal({engine: {}, network: {}, containers: {}, sources: []});

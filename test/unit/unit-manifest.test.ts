@@ -6,6 +6,7 @@ import {InvalidInputError} from '../../src/errors';
 import {
   choosePlatform, isForeignLayer, MediaType, parseManifest, requestedPlatform, type ManifestIndex, type Platform,
 } from '../../src/image/manifest';
+import {caughtAs} from '../support/fixtures';
 
 const dg = (c: string) => `sha256:${c.repeat(64)}`;
 const CONFIG = {mediaType: MediaType.ociConfig, digest: dg('c'), size: 1234};
@@ -15,15 +16,7 @@ const buf = (v: unknown) => Buffer.from(typeof v === 'string' ? v : JSON.stringi
 const ociManifest = (over: Record<string, unknown> = {}) => ({schemaVersion: 2, mediaType: MediaType.ociManifest, config: CONFIG, layers: [LAYER], ...over});
 const entry = (c: string, platform?: Partial<Platform>, mediaType: string = MediaType.ociManifest) => ({mediaType, digest: dg(c), size: 500, ...(platform ? {platform} : {})});
 
-const invalid = (fn: () => unknown): InvalidInputError => {
-  try {
-    fn();
-  } catch (e) {
-    expect(e).to.be.instanceOf(InvalidInputError);
-    return e as InvalidInputError;
-  }
-  throw new Error('expected an InvalidInputError');
-};
+const invalid = (fn: () => unknown) => caughtAs(InvalidInputError, fn);
 
 describe('unit: image/manifest', () => {
   describe('parseManifest: accepted formats', () => {

@@ -7,6 +7,7 @@ import {HostConfigError, InvalidInputError} from '../../src/errors';
 import {
   findRegistry, loadRegistriesConfig, pullSources, pushTarget, recordAlias, type ConfigLocations, type RegistriesConfig,
 } from '../../src/config/registries-conf';
+import {caught, putFile} from '../support/fixtures';
 
 describe('unit: config/registries-conf', () => {
   let tmp: string;
@@ -24,21 +25,10 @@ describe('unit: config/registries-conf', () => {
   });
   afterEach(() => fs.rmSync(tmp, {recursive: true, force: true}));
 
-  const put = (file: string, text: string): string => {
-    fs.mkdirSync(path.dirname(file), {recursive: true});
-    fs.writeFileSync(file, text);
-    return file;
-  };
+  const put = putFile;
   const etcFile = (rel: string, text: string) => put(path.join(etc, rel), text);
   const userFile = (rel: string, text: string) => put(path.join(home, '.config', 'containers', rel), text);
-  const err = (fn: () => unknown): Error => {
-    try {
-      fn();
-    } catch (e) {
-      return e as Error;
-    }
-    throw new Error('expected an error');
-  };
+  const err = caught;
 
   describe('files and precedence', () => {
     it('returns defaults when no file exists', () => {

@@ -6,6 +6,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import {InvalidInputError} from '../../src/errors';
 import {parseCreds, RegistrySession, type RegistryOptions} from '../../src/registry/registry-session';
+import {caughtAs} from '../support/fixtures';
 
 // Names chosen so that no system drop-in (e.g. /etc/containers/registries.conf.d/shortnames.conf) aliases them.
 const APP = 'burrowtestapp';
@@ -47,15 +48,7 @@ describe('unit: registry/registry-session', () => {
     sessions.push(s);
     return s;
   };
-  const invalid = (fn: () => unknown): InvalidInputError => {
-    try {
-      fn();
-    } catch (e) {
-      expect(e).to.be.instanceOf(InvalidInputError);
-      return e as InvalidInputError;
-    }
-    throw new Error('expected an InvalidInputError');
-  };
+  const invalid = (fn: () => unknown) => caughtAs(InvalidInputError, fn);
 
   const TWO = 'unqualified-search-registries = ["quay.io", "docker.io"]\n';
   const ENFORCING = `${TWO}short-name-mode = "enforcing"\n`;
