@@ -5,6 +5,7 @@ import {humanDuration, timeAgo} from '../format/human';
 import {effectiveCapabilities} from '../runtime/capabilities';
 import {goMap} from '../format/go-map';
 import {formatPortsColumn, type PortMapping} from '../network/network-options';
+import {primaryAddress} from '../network/container-network';
 
 export interface ContainerSnapshot {
   config: ContainerConfig;
@@ -224,8 +225,9 @@ export function inspectContainer(s: ContainerSnapshot, p: InspectPaths): Record<
 
 function networkSettings(c: ContainerConfig, st: ContainerState, running: boolean): Record<string, unknown> {
   const n = running ? st.network : undefined;
+  const primary = primaryAddress(n);
   const settings: Record<string, unknown> = {
-    EndpointID: '', Gateway: n?.gateway ?? '', IPAddress: n?.ip ?? '', IPPrefixLen: n?.prefix ?? 0, IPv6Gateway: '', GlobalIPv6Address: '',
+    EndpointID: '', Gateway: primary?.gateway ?? '', IPAddress: primary?.ip ?? '', IPPrefixLen: primary?.prefix ?? 0, IPv6Gateway: '', GlobalIPv6Address: '',
     GlobalIPv6PrefixLen: 0, MacAddress: '', Bridge: '', SandboxID: '', HairpinMode: false, LinkLocalIPv6Address: '', LinkLocalIPv6PrefixLen: 0,
     Ports: portMap(publishedPorts(c, st), c.exposedPorts), SandboxKey: n?.sandboxKey ?? '',
   };

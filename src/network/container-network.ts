@@ -39,6 +39,7 @@ export interface NetworkState {
   /** slirp4netns's API socket */
   apiSocket?: string;
   ports: PortMapping[];
+  /** the container's own namespace (pasta, slirp4netns); on user-defined networks see attachments */
   ip?: string;
   prefix?: number;
   gateway?: string;
@@ -47,6 +48,11 @@ export interface NetworkState {
 }
 
 export type RootlessNetworkCmd = 'pasta' | 'slirp4netns';
+
+/** The address a container is known by: its first network's, or its own namespace's. */
+export function primaryAddress(state: NetworkState | undefined): {ip?: string; prefix?: number; gateway?: string} | undefined {
+  return state?.attachments?.[0] ?? state;
+}
 
 /** Podman 5's choice: containers.conf's default_rootless_network_cmd, else pasta; whichever is installed. */
 export function defaultNetworkCmd(configured: string | undefined): RootlessNetworkCmd {
@@ -147,8 +153,6 @@ export class ContainerNetwork {
             defaultRoute: i === 0, ports: i === 0 ? plan.ports : [], mac: i === 0 ? c.macAddress : undefined,
           }));
         }
-        const first = state.attachments[0];
-        if (first) Object.assign(state, {ip: first.ip, prefix: first.prefix, gateway: first.gateway});
       }
       this.writeFiles(c, state, userdata, plan);
       return state;
@@ -190,7 +194,7 @@ export class ContainerNetwork {
     let n = 0;
     while (used.has(`eth${n}`)) n++;
     const a = await this.bridges.join(def, {id: c.id, names: [c.name, ...aliases, c.id.slice(0, 12)], netns: `/proc/${pid}/ns/net`, ifname: `eth${n}`, defaultRoute: index === 0, ports: []});
-    return {...state, attachments: [...(state.attachments ?? []), a], ...(index === 0 ? {ip: a.ip, prefix: a.prefix, gateway: a.gateway} : {})};
+    return {...state, attachments: [...(state.attachments ?? []), a]};
   }
 
   async disconnect(c: ContainerConfig, state: NetworkState, network: string): Promise<NetworkState> {
@@ -199,12 +203,16 @@ export class ContainerNetwork {
     return {...state, attachments: (state.attachments ?? []).filter((a) => a.network !== def.name)};
   }
 
-  /** A helper of a running container that died: said by `ps` and `inspect`. */
-  problem(state: NetworkState | undefined): string | undefined {
+  /**
+   * A helper of a running container that died: said by `ps` and `inspect`. `perNetwork` carries the
+   * answers for user-defined networks across the containers of one listing, which share them.
+   */
+  problem(state: NetworkState | undefined, perNetwork = new Map<string, string | undefined>()): string | undefined {
     if (!state) return undefined;
     if (state.helper && !helperAlive(state.helper)) return `${state.helper.kind} (pid ${state.helper.pid}) has exited: the container has no network`;
     for (const a of state.attachments ?? []) {
-      const p = this.bridges.problems(a.network);
+      if (!perNetwork.has(a.network)) perNetwork.set(a.network, this.bridges.problems(a.network));
+      const p = perNetwork.get(a.network);
       if (p) return p;
     }
     return undefined;
@@ -229,7 +237,7 @@ export class ContainerNetwork {
       const baseFile = conf.base_hosts_file;
       const base = baseFile === 'none' || baseFile === 'image' ? '' : readText(baseFile || '/etc/hosts');
       fs.writeFileSync(path.join(userdata, 'hosts'), hostsFile(c, {
-        base, hostname, ip: kind === 'host' || kind === 'none' ? undefined : state.ip, hostGateway: hostGateway(c, kind, state),
+        base, hostname, ip: kind === 'host' || kind === 'none' ? undefined : primaryAddress(state)?.ip, hostGateway: hostGateway(c, kind, state),
       }));
     }
     const dns = state.attachments?.find((a) => a.dnsServer)?.dnsServer;

@@ -1,8 +1,7 @@
 // The long-lived network helpers (slirp4netns, pasta, aardvark-dns) outlive the burrow command that
 // starts them; they are recorded by pid and start time, so that a later command can tell "still the
 // same process" from "dead, and its pid reused", stop them, and report a crash.
-import * as fs from 'node:fs';
-import {processStartTime} from '../../rootless/proc';
+import {isAlive, processStartTime} from '../../rootless/proc';
 
 export interface HelperRecord {
   kind: 'slirp4netns' | 'pasta' | 'aardvark-dns';
@@ -17,16 +16,7 @@ export function recordHelper(kind: HelperRecord['kind'], pid: number): HelperRec
 
 /** True while the recorded process (not a later one with the same pid) lives. */
 export function helperAlive(h: HelperRecord): boolean {
-  const now = processStartTime(h.pid);
-  if (now === undefined) return false;
-  if (h.startTime !== undefined && now !== h.startTime) return false;
-  try {
-    // A zombie has exited; its parent (init, after we let go) reaps it soon.
-    const stat = fs.readFileSync(`/proc/${h.pid}/stat`, 'utf8');
-    return !/\) [ZX] /.test(stat);
-  } catch {
-    return false;
-  }
+  return isAlive(h.pid) && (h.startTime === undefined || processStartTime(h.pid) === h.startTime);
 }
 
 /** SIGTERM to a helper that is still the recorded process; nothing otherwise. */

@@ -165,17 +165,15 @@ export function parsePublish(spec: string): PortMapping[] {
 /** Every -p, checked for two mappings claiming the same host port. */
 export function parsePublishList(specs: readonly string[]): PortMapping[] {
   const all = specs.flatMap(parsePublish);
-  const seen = new Map<string, PortMapping>();
-  for (const m of all) {
-    if (m.hostPort === 0) continue;
-    const key = `${m.protocol}/${m.hostIp || '*'}/${m.hostPort}`;
-    const wildcard = `${m.protocol}/*/${m.hostPort}`;
-    const clash = seen.get(key) ?? (m.hostIp === '' ? [...seen.entries()].find(([k]) => k.startsWith(`${m.protocol}/`) && k.endsWith(`/${m.hostPort}`))?.[1] : seen.get(wildcard));
+  // Two bindings clash on the same port and protocol when their addresses are equal or one is "all".
+  const clashes = (a: PortMapping, b: PortMapping) => a.hostPort !== 0 && a.hostPort === b.hostPort && a.protocol === b.protocol &&
+    (a.hostIp === b.hostIp || a.hostIp === '' || b.hostIp === '');
+  all.forEach((m, i) => {
+    const clash = all.slice(0, i).find((earlier) => clashes(earlier, m));
     if (clash) {
       throw new InvalidInputError(`host port ${m.hostPort}/${m.protocol} is published twice (to container ports ${clash.containerPort} and ${m.containerPort})`, {hint: 'give each -p its own host port'});
     }
-    seen.set(key, m);
-  }
+  });
   return all;
 }
 

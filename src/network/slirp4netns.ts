@@ -9,6 +9,7 @@ import * as runner from '../process/runner';
 import {findTool} from '../runtime/host-tools';
 import type {PortMapping} from './network-options';
 import {recordHelper, type HelperRecord} from './helper-process';
+import {ipString, parseCidr} from './network-store';
 
 export const SLIRP_MTU = 65520;
 
@@ -59,13 +60,8 @@ export function parseSlirpOptions(list: readonly string[]): SlirpOptions {
 
 /** The guest-side addresses slirp4netns uses for a CIDR: router (.2, the host), DNS (.3), guest (.100). */
 export function slirpAddresses(cidr = '10.0.2.0/24'): {router: string; dns: string; guest: string; prefix: number} {
-  const [base, bits] = cidr.split('/');
-  const n = base.split('.').map(Number).reduce((a, b) => a * 256 + b, 0);
-  const at = (off: number) => {
-    const v = n + off;
-    return [v >>> 24 & 255, v >>> 16 & 255, v >>> 8 & 255, v & 255].join('.');
-  };
-  return {router: at(2), dns: at(3), guest: at(100), prefix: Number(bits)};
+  const {base, prefix} = parseCidr(cidr);
+  return {router: ipString(base + 2), dns: ipString(base + 3), guest: ipString(base + 100), prefix};
 }
 
 export function slirpBinary(): string {

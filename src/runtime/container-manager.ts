@@ -199,7 +199,6 @@ export class ContainerManager {
       this.ctx.containers.writeState(c.id, st);
       try {
         const hostname = c.hostname ?? (c.network === 'host' ? os.hostname() : c.id.slice(0, 12));
-        st = {...st, network: undefined};
         writeContainerFiles(userdata, c, hostname, this.ctx.identity.rootless, VERSION);
         const user = resolveUser(c.user, this.readImageFile(image, 'etc/passwd'), this.readImageFile(image, 'etc/group'));
         const spec = generateSpec({
@@ -436,12 +435,13 @@ export class ContainerManager {
   }
 
   list(): ContainerSnapshot[] {
-    return this.ctx.containers.list().map((v) => this.snapshot(v));
+    const perNetwork = new Map<string, string | undefined>();
+    return this.ctx.containers.list().map((v) => this.snapshot(v, perNetwork));
   }
 
-  private snapshot(v: ContainerView): ContainerSnapshot {
+  private snapshot(v: ContainerView, perNetwork?: Map<string, string | undefined>): ContainerSnapshot {
     const state = observedState(v, this.ctx.exitDir);
-    return {config: v.config, state, networkProblem: isRunning(state) ? this.network.problem(state.network) : undefined};
+    return {config: v.config, state, networkProblem: isRunning(state) ? this.network.problem(state.network, perNetwork) : undefined};
   }
 
   // ---- top ----
@@ -534,7 +534,7 @@ export class ContainerManager {
     const def = this.ctx.networks.resolve(network);
     await this.ctx.containers.update(id, async (v) => {
       const c = v.config;
-      if (c.network !== 'bridge' && !(c.network === 'pasta' || c.network === 'slirp4netns')) {
+      if (!['bridge', 'pasta', 'slirp4netns'].includes(c.network)) {
         throw new InvalidStateError(`container ${c.name} uses --network ${c.network}: it cannot join networks`, {hint: 'create it with --network NAME'});
       }
       if (c.networks?.some((n) => n.name === def.name)) throw new InvalidStateError(`container ${c.name} is already connected to network ${def.name}`);

@@ -5,15 +5,16 @@ import * as path from 'node:path';
 
 const SYSTEM_DIRS = ['/usr/local/bin', '/usr/local/sbin', '/usr/bin', '/usr/sbin', '/bin', '/sbin', '/usr/libexec/podman', '/usr/lib/podman'];
 
+/** Answers found in this process: `run` asks for the same helpers from several places. */
+const found = new Map<string, string | undefined>();
+
 export function findTool(name: string, env: NodeJS.ProcessEnv = process.env): string | undefined {
   if (name.includes('/')) return isExecutable(name) ? name : undefined;
   // BURROW_TOOL_PATH replaces the search (tests use it to show what a host without a tool sees).
   const dirs = env.BURROW_TOOL_PATH ? env.BURROW_TOOL_PATH.split(':') : [...(env.PATH ?? '').split(':').filter(Boolean), ...SYSTEM_DIRS];
-  for (const d of dirs) {
-    const p = path.join(d, name);
-    if (isExecutable(p)) return p;
-  }
-  return undefined;
+  const key = `${name}\0${dirs.join(':')}`;
+  if (!found.has(key)) found.set(key, dirs.map((d) => path.join(d, name)).find(isExecutable));
+  return found.get(key);
 }
 
 function isExecutable(p: string): boolean {
