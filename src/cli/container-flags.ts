@@ -39,6 +39,13 @@ export const containerCreateFlags = {
   'cert-dir': registryFlags['cert-dir'],
   creds: registryFlags.creds,
   'tls-verify': registryFlags['tls-verify'],
-  interactive: Flags.boolean({char: 'i', hidden: true, description: 'keep stdin open (not supported yet)'}),
-  tty: Flags.boolean({char: 't', hidden: true, description: 'allocate a pseudo-TTY (not supported yet)'}),
+  interactive: Flags.boolean({char: 'i', description: 'keep standard input open: attached clients write to it'}),
+  tty: Flags.boolean({char: 't', description: 'give the process a pseudo-terminal (with -i: an interactive shell)'}),
+  'detach-keys': Flags.string({description: 'key sequence that detaches from the container and leaves it running (default ctrl-p,ctrl-q; empty: none)'}),
+};
+
+/** Flags of every verb that stays attached to a process (run, start -a, attach). */
+export const attachFlags = {
+  'detach-keys': containerCreateFlags['detach-keys'],
+  'sig-proxy': Flags.boolean({default: true, description: 'forward the signals burrow receives to the process (--sig-proxy=false to not)'}),
 };

@@ -112,6 +112,8 @@ export interface InspectPaths {
   mergedDir: string;
   conmonPidFile: string;
   runtimeName: string;
+  /** exec sessions whose process runs */
+  execIds: string[];
 }
 
 export function inspectContainer(s: ContainerSnapshot, p: InspectPaths): Record<string, unknown> {
@@ -160,7 +162,7 @@ export function inspectContainer(s: ContainerSnapshot, p: InspectPaths): Record<
     AppArmorProfile: '',
     EffectiveCaps: caps,
     BoundingCaps: caps,
-    ExecIDs: [],
+    ExecIDs: p.execIds,
     GraphDriver: {Name: c.driver, Data: {LowerDir: p.lowerDirs, UpperDir: p.upperDir, WorkDir: p.workDir, MergedDir: p.mergedDir}},
     Mounts: (c.mounts ?? []).map((m) => ({
       Type: m.type, Source: m.source, Destination: m.destination, Driver: '', Mode: '', Options: m.options.filter((o) => !/^r?bind$/.test(o)),
@@ -178,8 +180,8 @@ export function inspectContainer(s: ContainerSnapshot, p: InspectPaths): Record<
       AttachStdin: false,
       AttachStdout: false,
       AttachStderr: false,
-      Tty: false,
-      OpenStdin: false,
+      Tty: c.tty === true,
+      OpenStdin: c.interactive === true,
       StdinOnce: false,
       Env: c.env,
       Cmd: c.command,

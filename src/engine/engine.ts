@@ -3,7 +3,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import {BurrowError, InvalidInputError, NoSuchObjectError} from '../errors';
+import {BurrowError, InvalidInputError, InvalidStateError, NoSuchObjectError} from '../errors';
 import {EngineContext, type GlobalOptions} from './context';
 import {ContainerManager, VERSION, type CreateOptions} from '../runtime/container-manager';
 import {ImageService, imageDigest, repoDigests, type ImportOptions, type PruneReport, type RemoveReport} from '../image/image-service';
@@ -21,6 +21,9 @@ import type {PullEvent, PullResult} from '../registry/image-puller';
 import type {PushEvent, PushResult} from '../registry/image-pusher';
 import type {Platform} from '../image/manifest';
 import {NetworkService} from '../network/network-service';
+import {activeExecSessions} from '../runtime/exec-session';
+import type {AttachConnection, AttachIO, AttachOutcome, SessionKind} from '../runtime/attach-socket';
+import type {ContainerConfig} from '../storage/container-store';
 
 export interface ItemReport<T = string> {
   ref: string;
@@ -93,6 +96,64 @@ export class Engine {
     const code = await this.streamUntilExit(c.id, out);
     const res = await this.containers.cleanup(c.id, {fromAttached: true});
     return code ?? res.exitCode ?? 0;
+  }
+
+  /** Foreground run with -i or -t: input and output go through conmon's attach socket. */
+  async runInteractive(o: CreateOptions, io: AttachIO, onStarted?: (id: string) => void): Promise<AttachOutcome> {
+    const c = await this.containers.create(o);
+    return this.startAndAttach(c.id, io, () => onStarted?.(c.id), o.rm);
+  }
+
+  /** `start -a -i`. */
+  async startInteractive(ref: string, io: AttachIO, onStarted?: (id: string) => void): Promise<AttachOutcome> {
+    await this.ctx.ready();
+    const id = this.ctx.containers.resolve(ref).config.id;
+    return this.startAndAttach(id, io, () => onStarted?.(id));
+  }
+
+  private async startAndAttach(id: string, io: AttachIO, onStarted: () => void, removeOnFailure = false): Promise<AttachOutcome> {
+    const {AttachConnection: Connection} = require('../runtime/attach-socket') as typeof import('../runtime/attach-socket');
+    let conn: AttachConnection | undefined;
+    try {
+      await this.containers.start(id, {attached: true, consoleSize: io.size(), beforeStart: async (bundle) => {
+        conn = await Connection.open(bundle, (stream, data) => io.output(stream, data));
+      }});
+    } catch (e) {
+      conn?.close();
+      if (removeOnFailure) await this.containers.remove(id, {force: true}).catch(() => undefined);
+      throw e;
+    }
+    onStarted();
+    return this.driveUntilExit(id, conn!, io, sessionKind(this.ctx.containers.resolve(id).config, io), true);
+  }
+
+  /** `attach`: a client joins a running container; the exit-time cleanup stays conmon's. */
+  async attach(ref: string, io: AttachIO, onAttached?: (id: string) => void): Promise<AttachOutcome> {
+    await this.ctx.ready();
+    const v = this.ctx.containers.resolve(ref);
+    if (!isRunning(observedState(v, this.ctx.exitDir))) {
+      throw new InvalidStateError(`you can only attach to running containers: ${v.config.name} is not running`, {hint: `start it and attach at once: burrow start -ai ${v.config.name}`});
+    }
+    const {AttachConnection: Connection} = require('../runtime/attach-socket') as typeof import('../runtime/attach-socket');
+    const bundle = this.ctx.containers.userdataDir(v.config.id);
+    const conn = await Connection.open(bundle, (stream, data) => io.output(stream, data));
+    // A resize makes a full-screen program redraw, so the user sees where they are at once.
+    const size = v.config.tty ? io.size() : undefined;
+    if (size) conn.resize(size.rows, size.cols);
+    onAttached?.(v.config.id);
+    return this.driveUntilExit(v.config.id, conn, io, sessionKind(v.config, io), false);
+  }
+
+  private async driveUntilExit(id: string, conn: AttachConnection, io: AttachIO, kind: SessionKind, ownsCleanup: boolean): Promise<AttachOutcome> {
+    const end = await io.drive(conn, kind);
+    if (end === 'detached') {
+      conn.close();
+      return {detached: true};
+    }
+    const code = await this.containers.waitExit(id);
+    if (!ownsCleanup) return {detached: false, exitCode: code ?? 0};
+    const res = await this.containers.cleanup(id, {fromAttached: true});
+    return {detached: false, exitCode: code ?? res.exitCode ?? 0};
   }
 
   /** `start -a`: like a foreground run of an existing container; only this run's output is shown. */
@@ -228,6 +289,7 @@ export class Engine {
       mergedDir: path.join(dir, 'merged'),
       conmonPidFile: path.join(this.ctx.containers.userdataDir(s.config.id), 'conmon.pid'),
       runtimeName: path.basename(s.state.runtime ?? 'runc'),
+      execIds: isRunning(s.state) ? activeExecSessions(this.ctx.containers.userdataDir(s.config.id)) : [],
     };
   }
 
@@ -545,4 +607,9 @@ function registryKey(input: string): {host: string; key: string} {
   if (!clean || /\s/.test(clean)) throw new InvalidInputError(`invalid registry "${input}"`, {hint: 'give a registry host such as quay.io or 127.0.0.1:5000'});
   const host = clean.split('/')[0];
   return {host: host === 'index.docker.io' || host === 'registry-1.docker.io' ? 'docker.io' : host, key: clean};
+}
+
+/** Input reaches the process only when the container keeps stdin open (-i) and the client offers it. */
+function sessionKind(c: ContainerConfig, io: AttachIO): SessionKind {
+  return {tty: c.tty === true, stdin: c.interactive === true && io.wantsInput};
 }

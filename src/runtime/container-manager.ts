@@ -15,11 +15,11 @@ import type {ContainerSnapshot} from '../engine/container-views';
 import type {PortMapping} from '../network/network-options';
 import type {ImageView} from '../storage/image-store';
 import {mappedSize} from '../../rootless/subid';
-import {generateSpec, mergeEnv} from './oci-spec';
+import {generateSpec, mergeEnv, type ConsoleSize} from './oci-spec';
 import {parseGroup, parsePasswd, resolveUser} from './user-resolver';
 import {normalizeDescriptors, topRows} from './container-top';
 import {writeContainerFiles} from './container-files';
-import {startConmon} from './conmon';
+import {startConmon, startConmonExec} from './conmon';
 import {mountRootfs, mountsUnder, unmountRootfs, type DriverName} from './rootfs-driver';
 import {isRunning, observedState, readExitFile} from './container-state';
 import {normalizeSignal} from './signals';
@@ -29,7 +29,8 @@ import {exposedToMappings, networkModeName, normalizeExpose, parseAddHost, parse
 import {ContainerNetwork, defaultNetworkCmd} from '../network/container-network';
 import {pastaBinary} from '../network/pasta';
 import {slirpBinary} from '../network/slirp4netns';
-import {execFailure, execFiles, execProcessSpec, type ExecOptions} from './exec-session';
+import {execFailure, execProcessSpec, openExecSession, type ExecOptions, type ExecSessionFiles} from './exec-session';
+import type {AttachConnection, AttachIO} from './attach-socket';
 import {checkBindSources, parseMounts} from './mount-options';
 import * as runner from '../process/runner';
 import {randomBytes} from 'node:crypto';
@@ -66,6 +67,9 @@ export interface CreateOptions {
   stopSignal?: string;
   stopTimeout?: number;
   rm: boolean;
+  /** -t and -i */
+  tty?: boolean;
+  interactive?: boolean;
   createCommand: string[];
 }
 
@@ -96,7 +100,7 @@ export class ContainerManager {
       return this.ctx.containers.create({
         ...fields, ...netFields, mounts, imageId: image.id, imageName: image.names[0] ?? image.id, env: mergeEnv(image.config.config?.Env, env),
         labels: {...(image.config.config?.Labels ?? {}), ...labels}, readOnly: o.readOnly, capAdd: o.capAdd, capDrop: o.capDrop,
-        init: o.init, hostname: o.hostname, autoRemove: o.rm, createCommand: o.createCommand, driver, name: o.name,
+        init: o.init, hostname: o.hostname, autoRemove: o.rm, tty: o.tty || undefined, interactive: o.interactive || undefined, createCommand: o.createCommand, driver, name: o.name,
       });
     }, 'images');
   }
@@ -173,8 +177,12 @@ export class ContainerManager {
 
   // ---- start ----
 
-  /** Starts a created or exited container. `attached` marks a foreground `run` that will do the cleanup. */
-  async start(id: string, opts: {attached?: boolean} = {}): Promise<ContainerState> {
+  /**
+   * Starts a created or exited container. `attached` marks a foreground `run` that will do the cleanup;
+   * `beforeStart` runs once the process exists but before it runs (an attach client connects there, so
+   * it sees the first byte of output and the terminal has its size from the start).
+   */
+  async start(id: string, opts: {attached?: boolean; consoleSize?: ConsoleSize; beforeStart?: (bundle: string) => Promise<void>} = {}): Promise<ContainerState> {
     await this.ctx.ready();
     const runtime = await this.ctx.runtime();
     return this.ctx.containers.update(id, async (v) => {
@@ -203,7 +211,7 @@ export class ContainerManager {
         const user = resolveUser(c.user, this.readImageFile(image, 'etc/passwd'), this.readImageFile(image, 'etc/group'));
         const spec = generateSpec({
           config: c, rootfs: merged, userdata, rootless: this.ctx.identity.rootless, mappedIds: mappedSize(this.ctx.mappings().gidMap),
-          user, hostname, initPath: c.init ? initBinary() : undefined, netnsPath: plan.netnsPath,
+          user, hostname, initPath: c.init ? initBinary() : undefined, netnsPath: plan.netnsPath, consoleSize: opts.consoleSize,
         });
         writeJsonAtomic(path.join(userdata, 'config.json'), spec);
         fs.mkdirSync(this.ctx.exitDir, {recursive: true});
@@ -213,10 +221,11 @@ export class ContainerManager {
         const started = await startConmon(this.ctx.priv, {
           id: c.id, name: c.name, bundle: userdata, runtimePath: runtime.path, runtimeRoot: this.ctx.runtimeRoot,
           logPath: this.ctx.containers.logPath(c.id), exitDir: this.ctx.exitDir, socketDir: this.ctx.socketDir,
-          exitCommand: this.exitCommand(c.id, opts.attached ? process.pid : 0),
+          exitCommand: this.exitCommand(c.id, opts.attached ? process.pid : 0), terminal: c.tty, stdin: c.interactive,
         });
         st = {...st, network: await this.network.attach(c, plan, started.pid, userdata)};
         this.ctx.containers.writeState(c.id, st);
+        await opts.beforeStart?.(userdata);
         await this.ctx.priv.run([runtime.path, '--root', this.ctx.runtimeRoot, 'start', c.id]);
         st = {
           ...st, status: 'running', pid: started.pid, conmonPid: started.conmonPid, startedAt: new Date().toISOString(),
@@ -477,8 +486,9 @@ export class ContainerManager {
   /**
    * Runs a process in a running container with the given stdio; resolves to its exit status (or, with
    * detach, to the session id once it started). The container's lock is held only while reading it.
+   * With a terminal (-t) the session is run by a conmon of its own and `io` talks to it.
    */
-  async exec(ref: string, o: ExecOptions, stdio: {stdin: 'inherit' | 'ignore'; stderr?: (b: Buffer) => void} = {stdin: 'ignore'}): Promise<{code: number; session: string}> {
+  async exec(ref: string, o: ExecOptions, stdio: {stdin: 'inherit' | 'ignore'; stderr?: (b: Buffer) => void} = {stdin: 'ignore'}, io?: AttachIO): Promise<{code: number; session: string; detached?: boolean}> {
     const v = this.ctx.containers.resolve(ref);
     const st = observedState(v, this.ctx.exitDir);
     if (!isRunning(st) || !st.runtime) {
@@ -495,11 +505,17 @@ export class ContainerManager {
       // keep the short id
     }
     const session = randomBytes(32).toString('hex');
-    const files = execFiles(userdata, session);
-    fs.writeFileSync(files.processFile, JSON.stringify(execProcessSpec(c, o, user, hostname)));
-    const argv = await this.ctx.priv.wrap([st.runtime, '--root', this.ctx.runtimeRoot, '--log', files.logFile, '--log-format', 'json',
-      'exec', ...(o.detach ? ['--detach'] : []), '--process', files.processFile, c.id]);
+    const files = openExecSession(userdata, session);
+    let keep = false;
     try {
+      fs.writeFileSync(files.processFile, JSON.stringify(execProcessSpec(c, o, user, hostname, io?.size())));
+      if (o.tty) {
+        const r = await this.execWithTerminal(c, st.runtime, files, o, io);
+        keep = o.detach || r.detached === true;
+        return {...r, session};
+      }
+      const argv = await this.ctx.priv.wrap([st.runtime, '--root', this.ctx.runtimeRoot, '--log', files.logFile, '--log-format', 'json',
+        'exec', ...(o.detach ? ['--detach'] : []), '--pid-file', files.pidFile, '--process', files.processFile, c.id]);
       const child = runner.start(argv, {stdio: [o.interactive ? stdio.stdin : 'ignore', o.detach ? 'ignore' : 'inherit', o.detach ? 'ignore' : 'pipe'], env: this.ctx.priv.childEnv()});
       // The process's stderr goes through; runc's own "exec failed" line (also in its log) does not,
       // since it becomes the one-line error below.
@@ -513,11 +529,36 @@ export class ContainerManager {
       });
       const failed = execFailure(files.logFile);
       if (failed) throw failed;
+      keep = o.detach;
       return {code, session};
     } finally {
-      fs.rmSync(files.processFile, {force: true});
-      fs.rmSync(files.logFile, {force: true});
+      // A detached session keeps its directory (pid file) so inspect lists it while it runs.
+      if (!keep) fs.rmSync(files.dir, {recursive: true, force: true});
+      else fs.rmSync(files.ownerFile, {force: true});
     }
+  }
+
+  private async execWithTerminal(c: ContainerConfig, runtime: string, files: ExecSessionFiles, o: ExecOptions, io: AttachIO | undefined): Promise<{code: number; detached?: boolean}> {
+    const attach = !o.detach && io !== undefined;
+    let conn: AttachConnection | undefined;
+    const started = await startConmonExec(this.ctx.priv, {
+      id: c.id, name: c.name, bundle: files.dir, runtimePath: runtime, runtimeRoot: this.ctx.runtimeRoot, processSpec: files.processFile,
+      logPath: path.join(files.dir, 'exec.log'), exitDir: files.dir, terminal: true, stdin: o.interactive, attach,
+    }, async () => {
+      const {AttachConnection: Connection} = require('./attach-socket') as typeof import('./attach-socket');
+      conn = await Connection.open(files.dir, (stream, data) => io!.output(stream, data));
+    });
+    if (!attach || !conn) {
+      started.release();
+      return {code: 0};
+    }
+    const end = await io!.drive(conn, {tty: true, stdin: o.interactive});
+    if (end === 'detached') {
+      conn.close();
+      started.release();
+      return {code: 0, detached: true};
+    }
+    return {code: await started.wait()};
   }
 
   // ---- network ----

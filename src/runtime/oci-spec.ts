@@ -25,6 +25,18 @@ export interface SpecInput {
   initPath?: string;
   /** an existing network namespace to join (container:, ns:); none given: a new one unless host */
   netnsPath?: string;
+  /** the attached client's terminal size: the container's terminal starts with it */
+  consoleSize?: ConsoleSize;
+}
+
+export interface ConsoleSize {
+  rows: number;
+  cols: number;
+}
+
+/** The OCI process's consoleSize, for a terminal whose client size is known. */
+export function consoleSizeField(tty: boolean | undefined, size: ConsoleSize | undefined): Record<string, unknown> {
+  return tty && size ? {consoleSize: {height: size.rows, width: size.cols}} : {};
 }
 
 export const DEFAULT_PATH = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
@@ -72,7 +84,8 @@ export function generateSpec(input: SpecInput): Record<string, unknown> {
   return {
     ociVersion: '1.0.2-dev',
     process: {
-      terminal: false,
+      terminal: c.tty === true,
+      ...consoleSizeField(c.tty, input.consoleSize),
       user: {uid: input.user.uid, gid: input.user.gid, additionalGids: input.user.additionalGids},
       args,
       env,

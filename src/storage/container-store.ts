@@ -56,6 +56,10 @@ export interface ContainerConfig {
   stopSignal: string;
   stopTimeout: number;
   autoRemove: boolean;
+  /** -t: the process gets a pseudo-terminal */
+  tty?: boolean;
+  /** -i: the process's stdin stays open for attached clients */
+  interactive?: boolean;
   createCommand: string[];
   /** storage driver used for the rootfs */
   driver: string;

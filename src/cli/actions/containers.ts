@@ -29,6 +29,7 @@ function createOptions(f: Record<string, unknown>, image: string, command: strin
     macAddress: f['mac-address'] as string | undefined, volumes: strs(f.volume), tmpfs: strs(f.tmpfs), readOnly: f['read-only'] === true, capAdd: strs(f['cap-add']),
     capDrop: strs(f['cap-drop']), init: f.init === true, stopSignal: f['stop-signal'] as string | undefined,
     stopTimeout: intFlag(f['stop-timeout'], 'stop-timeout'), rm: f.rm === true, createCommand: ['burrow', ...process.argv.slice(2)],
+    tty: f.tty === true, interactive: f.interactive === true,
   };
 }
 
@@ -45,7 +46,8 @@ async function pullIfNeeded(cmd: ParsedCommandLine, cli: CliContext): Promise<vo
 
 export const run: Action = async (cmd, cli) => {
   const {flags, args, rest} = cmd;
-  if (flags.interactive || flags.tty) throw new InvalidInputError('interactive terminals (-i, -t) are not supported yet', {hint: 'run without -i/-t, or use -d and `burrow logs -f`'});
+  // -i or -t: input and output through conmon's attach socket; otherwise output follows the log.
+  const attach = !flags.detach && (flags.interactive || flags.tty) ? attachOptions(flags, flags.interactive === true) : undefined;
   await pullIfNeeded(cmd, cli);
   const engine = cli.engine();
   const opts = createOptions(flags, args.image!, rest);
@@ -53,29 +55,55 @@ export const run: Action = async (cmd, cli) => {
     cli.out(`${await engine.runDetached(opts)}\n`);
     return;
   }
+  await withSignalProxy(cli, flags, async (started) => {
+    if (attach) return reportOutcome(await engine.runInteractive(opts, attach, started));
+    process.exitCode = await engine.runAttached(opts, write, started);
+  });
+};
+
+/** The stdio client of an attached session. */
+function attachOptions(flags: Record<string, unknown>, wantsInput: boolean) {
+  const {stdioAttach} = require('../attach-stdio') as typeof import('../attach-stdio');
+  return stdioAttach(wantsInput, flags['detach-keys'] as string | undefined);
+}
+
+function reportOutcome(o: {detached: boolean; exitCode?: number}): void {
+  process.exitCode = o.detached ? 0 : o.exitCode ?? 0;
+}
+
+/**
+ * --sig-proxy (default on): signals sent to burrow go to the container's process while it is attached.
+ * `body` receives the callback that names the container once it runs.
+ */
+async function withSignalProxy(cli: CliContext, flags: Record<string, unknown>, body: (started: (id: string) => void) => Promise<void>): Promise<void> {
+  if (flags['sig-proxy'] === false) {
+    await body(() => undefined);
+    return;
+  }
   let id: string | undefined;
   const forward = (sig: NodeJS.Signals) => {
-    if (id) engine.containers.kill(id, sig).catch(() => undefined);
+    if (id) cli.engine().containers.kill(id, sig).catch(() => undefined);
   };
   const signals: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGQUIT', 'SIGUSR1', 'SIGUSR2'];
   for (const s of signals) process.on(s, forward);
   try {
-    process.exitCode = await engine.runAttached(opts, write, (cid) => {
+    await body((cid) => {
       id = cid;
     });
   } finally {
     for (const s of signals) process.off(s, forward);
   }
-};
+}
 
 export const exec: Action = async ({flags, args, rest}, cli) => {
-  if (flags.tty) throw new InvalidInputError('terminals (-t) for exec are not supported yet', {hint: 'run without -t (add -i to pass standard input)'});
   if (rest.length === 0) throw new InvalidInputError('exec requires the name or ID of a container and a command to execute', {hint: 'burrow exec CONTAINER COMMAND [ARG...]'});
   const {expandEnv, readEnvFiles} = require('../../runtime/container-manager') as typeof import('../../runtime/container-manager');
+  const io = flags.tty ? attachOptions(flags, flags.interactive === true) : undefined;
   const r = await cli.engine().containers.exec(args.container!, {
     command: rest, env: [...readEnvFiles(strs(flags['env-file'])), ...expandEnv(strs(flags.env))], workdir: flags.workdir as string | undefined,
     user: flags.user as string | undefined, privileged: flags.privileged === true, detach: flags.detach === true, interactive: flags.interactive === true,
-  }, {stdin: 'inherit', stderr: (b) => process.stderr.write(b)});
+    tty: flags.tty === true,
+  }, {stdin: 'inherit', stderr: (b) => process.stderr.write(b)}, io);
   if (flags.detach) cli.out(`${r.session}\n`);
   else process.exitCode = r.code;
 };
@@ -102,12 +130,21 @@ export const start: Action = async ({flags, argv}, cli) => {
   const engine = cli.engine();
   if (flags.attach) {
     if (argv.length !== 1) throw new InvalidInputError('you cannot start and attach multiple containers at once');
-    process.exitCode = await engine.startAttached(argv[0], write);
+    const io = flags.interactive ? attachOptions(flags, true) : undefined;
+    await withSignalProxy(cli, flags, async (started) => {
+      if (io) return reportOutcome(await engine.startInteractive(argv[0], io, started));
+      process.exitCode = await engine.startAttached(argv[0], write);
+    });
     return;
   }
   const reports = await engine.start(argv);
   for (const r of reports) if (!r.error) cli.out(`${r.ref}\n`);
   reportErrors(reports);
+};
+
+export const attach: Action = async ({flags, args}, cli) => {
+  const io = attachOptions(flags, flags['no-stdin'] !== true);
+  await withSignalProxy(cli, flags, async (attached) => reportOutcome(await cli.engine().attach(args.container!, io, attached)));
 };
 
 export const stop: Action = async ({flags, argv}, cli) => {

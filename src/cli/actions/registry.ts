@@ -22,6 +22,7 @@ export const ACTIONS: Record<string, ActionEntry> = {
   rename: {load: () => containers().rename},
   top: {load: () => containers().top},
   start: {load: () => containers().start},
+  attach: {load: () => containers().attach},
   stop: {load: () => containers().stop},
   kill: {load: () => containers().kill},
   restart: {load: () => containers().restart},
