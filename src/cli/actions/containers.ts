@@ -29,6 +29,7 @@ function createOptions(f: Record<string, unknown>, image: string, command: strin
     macAddress: f['mac-address'] as string | undefined, volumes: strs(f.volume), tmpfs: strs(f.tmpfs), readOnly: f['read-only'] === true, capAdd: strs(f['cap-add']),
     capDrop: strs(f['cap-drop']), init: f.init === true, stopSignal: f['stop-signal'] as string | undefined,
     stopTimeout: intFlag(f['stop-timeout'], 'stop-timeout'), rm: f.rm === true, createCommand: ['burrow', ...process.argv.slice(2)],
+    logDriver: f['log-driver'] as string | undefined, logOpts: strs(f['log-opt']),
   };
 }
 
@@ -50,7 +51,9 @@ export const run: Action = async (cmd, cli) => {
   const engine = cli.engine();
   const opts = createOptions(flags, args.image!, rest);
   if (flags.detach) {
-    cli.out(`${await engine.runDetached(opts)}\n`);
+    const id = await engine.runDetached(opts);
+    // As Podman: with passthrough the terminal belongs to the container, so no id is printed.
+    if (engine.containers.logConfig(opts).driver !== 'passthrough') cli.out(`${id}\n`);
     return;
   }
   let id: string | undefined;
@@ -152,14 +155,40 @@ export const ps: Action = async ({flags}, cli) => {
   }, {format: flags.format as string | undefined, quiet: flags.quiet === true, noHeading: flags.noheading === true}));
 };
 
-export const logs: Action = async ({flags, args}, cli) => {
-  let atLineStart = true;
-  const opts = {follow: flags.follow === true, tail: intFlag(flags.tail, 'tail'), since: flags.since as string | undefined, until: flags.until as string | undefined};
-  for await (const r of cli.engine().logs(args.container!, opts)) {
-    const out = r.stream === 'stderr' ? process.stderr : process.stdout;
-    out.write(flags.timestamps && atLineStart ? `${r.time} ${r.data}` : r.data);
-    atLineStart = r.data.endsWith('\n');
+export const logs: Action = async ({flags, argv}, cli) => {
+  const engine = cli.engine();
+  let refs = argv;
+  if (flags.latest) {
+    if (argv.length > 0) throw new InvalidInputError('--latest and containers cannot be used together');
+    refs = (await engine.ps({all: true, filters: [], latest: true})).rows.map((r) => String(r.ID));
+    need(refs, 'no containers to show the logs of');
   }
+  need(refs, 'logs requires at least one container name or ID');
+  const {formatLogTime} = require('../../runtime/k8s-log') as typeof import('../../runtime/k8s-log');
+  // Podman prefixes lines only when several containers are shown: the short id, or the name with --names.
+  const multi = refs.length > 1;
+  const midLine = new Set<string>();
+  // A reader that goes away (`logs -f web | head`) ends the command quietly, followers included.
+  const stop = new AbortController();
+  const onError = (e: NodeJS.ErrnoException) => {
+    if (e.code !== 'EPIPE') throw e;
+    stop.abort();
+  };
+  process.stdout.on('error', onError);
+  process.stderr.on('error', onError);
+  const opts = {follow: flags.follow === true, tail: intFlag(flags.tail, 'tail'), since: flags.since as string | undefined, until: flags.until as string | undefined, signal: stop.signal};
+  await engine.logs(refs, opts, (r) => {
+    if (stop.signal.aborted) return;
+    const key = `${r.id} ${r.stream}`;
+    let prefix = '';
+    if (!midLine.has(key)) {
+      if (multi) prefix += `${flags.names ? r.name : r.id.slice(0, 12)} `;
+      if (flags.timestamps) prefix += `${formatLogTime(r.time)} `;
+    }
+    if (r.data.endsWith('\n')) midLine.delete(key);
+    else midLine.add(key);
+    (r.stream === 'stderr' ? process.stderr : process.stdout).write(prefix + r.data);
+  });
 };
 
 export const wait: Action = async ({argv}, cli) => {
