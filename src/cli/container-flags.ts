@@ -32,6 +32,8 @@ export const containerCreateFlags = {
   init: Flags.boolean({description: 'run an init (catatonit) as pid 1 that forwards signals and reaps zombies'}),
   'stop-signal': Flags.string({description: 'signal that stops the container (default SIGTERM or the image STOPSIGNAL)'}),
   'stop-timeout': Flags.integer({description: 'seconds to wait after the stop signal before SIGKILL', default: 10}),
+  'log-driver': Flags.string({description: 'where the output goes: k8s-file (default; read by `logs`), none, passthrough (straight to this terminal) or journald'}),
+  'log-opt': Flags.string({multiple: true, multipleNonGreedy: true, description: 'log driver option: max-size=SIZE (e.g. 10mb; a new file is started past it), path=FILE, tag=NAME'}),
   pull: Flags.string({description: 'pull the image: missing (default), always, newer or never', default: 'missing'}),
   quiet: Flags.boolean({char: 'q', description: 'print no pull progress'}),
   ...platformFlags,

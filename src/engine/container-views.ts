@@ -1,7 +1,7 @@
 // Podman-shaped views of containers: the `ps --format json` objects (ListContainer), the rows that
 // `ps` templates see (psReporter: ID, Image, Command, CreatedAt, Status, Names…) and `inspect` output.
 import type {ContainerConfig, ContainerState} from '../storage/container-store';
-import {humanDuration, timeAgo} from '../format/human';
+import {compactHumanSize, humanDuration, timeAgo} from '../format/human';
 import {effectiveCapabilities} from '../runtime/capabilities';
 import {goMap} from '../format/go-map';
 import {formatPortsColumn, type PortMapping} from '../network/network-options';
@@ -149,6 +149,8 @@ export function inspectContainer(s: ContainerSnapshot, p: InspectPaths): Record<
     ResolvConfPath: `${p.userdata}/resolv.conf`,
     HostnamePath: `${p.userdata}/hostname`,
     HostsPath: `${p.userdata}/hosts`,
+    // Docker's field (`inspect -f '{{.LogPath}}'`); Podman keeps the same path under HostConfig.LogConfig.
+    LogPath: p.logPath,
     StaticDir: p.userdata,
     OCIConfigPath: `${p.userdata}/config.json`,
     OCIRuntime: p.runtimeName,
@@ -206,7 +208,7 @@ export function inspectContainer(s: ContainerSnapshot, p: InspectPaths): Record<
       CgroupManager: 'cgroupfs',
       CgroupMode: 'private',
       ContainerIDFile: '',
-      LogConfig: {Type: 'k8s-file', Config: null, Path: p.logPath, Tag: '', Size: '0B'},
+      LogConfig: {Type: c.log?.driver ?? 'k8s-file', Config: null, Path: p.logPath, Tag: c.log?.tag ?? '', Size: compactHumanSize(c.log?.size ?? 0)},
       NetworkMode: c.network,
       PortBindings: portMap(c.ports ?? []),
       Dns: c.dns?.servers ?? [],

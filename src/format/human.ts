@@ -24,6 +24,17 @@ export function timeAgo(iso: string | undefined, now = Date.now()): string {
 
 /** go-units HumanSizeWithPrecision(size, 3): decimal units, three significant digits. */
 export function humanSize(bytes: number): string {
+  const [size, unit] = decimalUnit(bytes);
+  return `${formatG(size, 3)} ${unit}`;
+}
+
+/** go-units HumanSize (four significant digits, no space), as inspect shows a log size: "10MB", "0B". */
+export function compactHumanSize(bytes: number): string {
+  const [size, unit] = decimalUnit(bytes);
+  return `${formatG(size, 4)}${unit}`;
+}
+
+function decimalUnit(bytes: number): [number, string] {
   const units = ['B', 'kB', 'MB', 'GB', 'TB', 'PB', 'EB', 'ZB', 'YB'];
   let size = bytes;
   let i = 0;
@@ -31,11 +42,11 @@ export function humanSize(bytes: number): string {
     size /= 1000;
     i++;
   }
-  return `${formatG(size)} ${units[i]}`;
+  return [size, units[i]];
 }
 
-/** Go's %.3g: three significant digits, no trailing zeros. */
-function formatG(n: number): string {
+/** Go's %.Ng: N significant digits, no trailing zeros. */
+function formatG(n: number, digits: number): string {
   if (n === 0) return '0';
-  return String(Number(n.toPrecision(3)));
+  return String(Number(n.toPrecision(digits)));
 }

@@ -9,6 +9,7 @@ import type {PrivilegedExec} from '../../rootless/privileged';
 import * as runner from '../process/runner';
 import {findTool} from './host-tools';
 import {readPidFile} from '../../rootless/proc';
+import {conmonLogArgs, type LogConfig} from './log-config';
 
 export interface ConmonStart {
   id: string;
@@ -17,6 +18,8 @@ export interface ConmonStart {
   runtimePath: string;
   runtimeRoot: string;
   logPath: string;
+  /** absent: k8s-file */
+  log?: LogConfig;
   exitDir: string;
   socketDir: string;
   exitCommand: string[];
@@ -50,7 +53,7 @@ export interface ConmonExecStarted {
 export function conmonArgs(o: ConmonStart, conmon: string): string[] {
   const args = [conmon, '--api-version', '1', '-c', o.id, '-u', o.id, '-r', o.runtimePath, '-b', o.bundle,
     '-p', path.join(o.bundle, 'pidfile'), '-n', o.name, '--exit-dir', o.exitDir, '--persist-dir', o.bundle,
-    '--socket-dir-path', o.socketDir, '--full-attach', '-l', `k8s-file:${o.logPath}`, '--log-level', conmonLogLevel(),
+    '--socket-dir-path', o.socketDir, '--full-attach', ...conmonLogArgs(o.log, o.logPath), '--log-level', conmonLogLevel(),
     '--runtime-arg', '--log-format=json', '--runtime-arg', '--log', `--runtime-arg=${path.join(o.bundle, 'oci-log')}`,
     '--runtime-arg', '--root', `--runtime-arg=${o.runtimeRoot}`,
     '--conmon-pidfile', path.join(o.bundle, 'conmon.pid'), '--syslog'];
@@ -89,13 +92,15 @@ export async function startConmon(priv: PrivilegedExec, o: ConmonStart): Promise
   if (!conmon) throw new HostConfigError('conmon is not installed', {hint: 'install the conmon package (apt install conmon)'});
   fs.rmSync(path.join(o.bundle, 'oci-log'), {force: true});
   const argv = await priv.wrap(conmonArgs(o, conmon));
+  // passthrough: conmon hands its own stdout/stderr (ours) to the container.
+  const passthrough = o.log?.driver === 'passthrough';
   const child = runner.start(argv, {
-    stdio: ['ignore', 'ignore', 'pipe', 'pipe'],
+    stdio: ['ignore', passthrough ? 'inherit' : 'ignore', passthrough ? 'inherit' : 'pipe', 'pipe'],
     env: {...priv.childEnv(), _OCI_SYNCPIPE: '3'},
     detached: true,
   });
   const stderr: Buffer[] = [];
-  child.stderr!.on('data', (b: Buffer) => stderr.push(b));
+  child.stderr?.on('data', (b: Buffer) => stderr.push(b));
   const sync = child.stdio[3] as NodeJS.ReadableStream;
   const message = await new Promise<string>((resolve, reject) => {
     let text = '';
@@ -108,7 +113,7 @@ export async function startConmon(priv: PrivilegedExec, o: ConmonStart): Promise
     child.on('error', reject);
   });
   (sync as unknown as {destroy(): void}).destroy();
-  child.stderr!.destroy();
+  child.stderr?.destroy();
   child.unref();
   const line = message.split('\n').find((l) => l.trim().startsWith('{'));
   if (!line) {

@@ -20,6 +20,7 @@ import {parseGroup, parsePasswd, resolveUser} from './user-resolver';
 import {normalizeDescriptors, topRows} from './container-top';
 import {writeContainerFiles} from './container-files';
 import {startConmon, startConmonExec} from './conmon';
+import {logFilePath, resolveLogConfig, type LogConfig} from './log-config';
 import {mountRootfs, mountsUnder, unmountRootfs, type DriverName} from './rootfs-driver';
 import {isRunning, observedState, readExitFile} from './container-state';
 import {normalizeSignal} from './signals';
@@ -71,6 +72,9 @@ export interface CreateOptions {
   tty?: boolean;
   interactive?: boolean;
   createCommand: string[];
+  /** --log-driver and --log-opt (defaults from containers.conf) */
+  logDriver?: string;
+  logOpts?: string[];
 }
 
 export const VERSION = (require('../../../package.json') as {version: string}).version;
@@ -91,6 +95,7 @@ export class ContainerManager {
     checkBindSources(mounts);
     const env = [...readEnvFiles(o.envFiles), ...expandEnv(o.env)];
     const labels = parseLabels(o.labels);
+    const log = this.logConfig(o);
     const driver = (await this.ctx.driver()).name;
     // The images lock keeps `rmi` from removing the image between lookup and the record's creation.
     return withLock(this.ctx.images.lockFile, () => {
@@ -100,9 +105,14 @@ export class ContainerManager {
       return this.ctx.containers.create({
         ...fields, ...netFields, mounts, imageId: image.id, imageName: image.names[0] ?? image.id, env: mergeEnv(image.config.config?.Env, env),
         labels: {...(image.config.config?.Labels ?? {}), ...labels}, readOnly: o.readOnly, capAdd: o.capAdd, capDrop: o.capDrop,
-        init: o.init, hostname: o.hostname, autoRemove: o.rm, tty: o.tty || undefined, interactive: o.interactive || undefined, createCommand: o.createCommand, driver, name: o.name,
+        init: o.init, hostname: o.hostname, autoRemove: o.rm, tty: o.tty || undefined, interactive: o.interactive || undefined, createCommand: o.createCommand, driver, name: o.name, log,
       });
     }, 'images');
+  }
+
+  /** The log driver and options a container made from `o` gets (checked: a bad option or an unusable driver throws). */
+  logConfig(o: Pick<CreateOptions, 'logDriver' | 'logOpts'>): LogConfig {
+    return resolveLogConfig(o.logDriver, o.logOpts ?? [], this.ctx.containersConf().containers);
   }
 
   /** --network parsed and checked against what exists now (networks, the joined container, helpers). */
@@ -220,7 +230,7 @@ export class ContainerManager {
         fs.mkdirSync(this.ctx.socketDir, {recursive: true});
         const started = await startConmon(this.ctx.priv, {
           id: c.id, name: c.name, bundle: userdata, runtimePath: runtime.path, runtimeRoot: this.ctx.runtimeRoot,
-          logPath: this.ctx.containers.logPath(c.id), exitDir: this.ctx.exitDir, socketDir: this.ctx.socketDir,
+          logPath: logFilePath(c.log, this.ctx.containers.logPath(c.id)), log: c.log, exitDir: this.ctx.exitDir, socketDir: this.ctx.socketDir,
           exitCommand: this.exitCommand(c.id, opts.attached ? process.pid : 0), terminal: c.tty, stdin: c.interactive,
         });
         st = {...st, network: await this.network.attach(c, plan, started.pid, userdata)};

@@ -14,6 +14,7 @@ import {entriesOfDeadWriters} from './dead-writers';
 import type {PortMapping} from '../network/network-options';
 import type {NetworkState} from '../network/container-network';
 import type {ContainerMount} from '../runtime/mount-options';
+import type {LogConfig} from '../runtime/log-config';
 
 
 export interface ContainerConfig {
@@ -63,6 +64,8 @@ export interface ContainerConfig {
   createCommand: string[];
   /** storage driver used for the rootfs */
   driver: string;
+  /** log driver and options; absent: k8s-file at logPath() */
+  log?: LogConfig;
 }
 
 export type ContainerStatus = 'created' | 'running' | 'stopping' | 'exited' | 'removing';

@@ -30,6 +30,7 @@ function createOptions(f: Record<string, unknown>, image: string, command: strin
     capDrop: strs(f['cap-drop']), init: f.init === true, stopSignal: f['stop-signal'] as string | undefined,
     stopTimeout: intFlag(f['stop-timeout'], 'stop-timeout'), rm: f.rm === true, createCommand: ['burrow', ...process.argv.slice(2)],
     tty: f.tty === true, interactive: f.interactive === true,
+    logDriver: f['log-driver'] as string | undefined, logOpts: strs(f['log-opt']),
   };
 }
 
@@ -47,12 +48,16 @@ async function pullIfNeeded(cmd: ParsedCommandLine, cli: CliContext): Promise<vo
 export const run: Action = async (cmd, cli) => {
   const {flags, args, rest} = cmd;
   // -i or -t: input and output through conmon's attach socket; otherwise output follows the log.
-  const attach = !flags.detach && (flags.interactive || flags.tty) ? attachOptions(flags, flags.interactive === true) : undefined;
+  let attach = !flags.detach && (flags.interactive || flags.tty) ? attachOptions(flags, flags.interactive === true) : undefined;
   await pullIfNeeded(cmd, cli);
   const engine = cli.engine();
   const opts = createOptions(flags, args.image!, rest);
+  // With --log-driver none there is no log to follow: the output comes through the socket too, as in Podman.
+  if (!flags.detach && !attach && engine.containers.logConfig(opts).driver === 'none') attach = attachOptions(flags, false);
   if (flags.detach) {
-    cli.out(`${await engine.runDetached(opts)}\n`);
+    const id = await engine.runDetached(opts);
+    // As Podman: with passthrough the terminal belongs to the container, so no id is printed.
+    if (engine.containers.logConfig(opts).driver !== 'passthrough') cli.out(`${id}\n`);
     return;
   }
   await withSignalProxy(cli, flags, async (started) => {
@@ -130,7 +135,7 @@ export const start: Action = async ({flags, argv}, cli) => {
   const engine = cli.engine();
   if (flags.attach) {
     if (argv.length !== 1) throw new InvalidInputError('you cannot start and attach multiple containers at once');
-    const io = flags.interactive ? attachOptions(flags, true) : undefined;
+    const io = flags.interactive || engine.containers.view(argv[0]).config.log?.driver === 'none' ? attachOptions(flags, flags.interactive === true) : undefined;
     await withSignalProxy(cli, flags, async (started) => {
       if (io) return reportOutcome(await engine.startInteractive(argv[0], io, started));
       process.exitCode = await engine.startAttached(argv[0], write);
@@ -189,14 +194,40 @@ export const ps: Action = async ({flags}, cli) => {
   }, {format: flags.format as string | undefined, quiet: flags.quiet === true, noHeading: flags.noheading === true}));
 };
 
-export const logs: Action = async ({flags, args}, cli) => {
-  let atLineStart = true;
-  const opts = {follow: flags.follow === true, tail: intFlag(flags.tail, 'tail'), since: flags.since as string | undefined, until: flags.until as string | undefined};
-  for await (const r of cli.engine().logs(args.container!, opts)) {
-    const out = r.stream === 'stderr' ? process.stderr : process.stdout;
-    out.write(flags.timestamps && atLineStart ? `${r.time} ${r.data}` : r.data);
-    atLineStart = r.data.endsWith('\n');
+export const logs: Action = async ({flags, argv}, cli) => {
+  const engine = cli.engine();
+  let refs = argv;
+  if (flags.latest) {
+    if (argv.length > 0) throw new InvalidInputError('--latest and containers cannot be used together');
+    refs = (await engine.ps({all: true, filters: [], latest: true})).rows.map((r) => String(r.ID));
+    need(refs, 'no containers to show the logs of');
   }
+  need(refs, 'logs requires at least one container name or ID');
+  const {formatLogTime} = require('../../runtime/k8s-log') as typeof import('../../runtime/k8s-log');
+  // Podman prefixes lines only when several containers are shown: the short id, or the name with --names.
+  const multi = refs.length > 1;
+  const midLine = new Set<string>();
+  // A reader that goes away (`logs -f web | head`) ends the command quietly, followers included.
+  const stop = new AbortController();
+  const onError = (e: NodeJS.ErrnoException) => {
+    if (e.code !== 'EPIPE') throw e;
+    stop.abort();
+  };
+  process.stdout.on('error', onError);
+  process.stderr.on('error', onError);
+  const opts = {follow: flags.follow === true, tail: intFlag(flags.tail, 'tail'), since: flags.since as string | undefined, until: flags.until as string | undefined, signal: stop.signal};
+  await engine.logs(refs, opts, (r) => {
+    if (stop.signal.aborted) return;
+    const key = `${r.id} ${r.stream}`;
+    let prefix = '';
+    if (!midLine.has(key)) {
+      if (multi) prefix += `${flags.names ? r.name : r.id.slice(0, 12)} `;
+      if (flags.timestamps) prefix += `${formatLogTime(r.time)} `;
+    }
+    if (r.data.endsWith('\n')) midLine.delete(key);
+    else midLine.add(key);
+    (r.stream === 'stderr' ? process.stderr : process.stdout).write(prefix + r.data);
+  });
 };
 
 export const wait: Action = async ({argv}, cli) => {
