@@ -82,7 +82,7 @@ export class Engine {
     try {
       await this.containers.start(c.id);
     } catch (e) {
-      if (o.rm) await this.containers.remove(c.id, {force: true}).catch(() => undefined);
+      if (o.rm) await this.containers.remove(c.id, {force: true, volumes: true}).catch(() => undefined);
       throw e;
     }
     return c.id;
@@ -97,7 +97,7 @@ export class Engine {
     try {
       await this.containers.start(c.id, {attached: true});
     } catch (e) {
-      if (o.rm) await this.containers.remove(c.id, {force: true}).catch(() => undefined);
+      if (o.rm) await this.containers.remove(c.id, {force: true, volumes: true}).catch(() => undefined);
       throw e;
     }
     onStarted?.(c.id);

@@ -88,7 +88,7 @@ export const volumeRemove: Action = async ({flags, argv}, cli) => {
 export const volumePrune: Action = async ({flags}, cli) => {
   if (!flags.force) {
     const {confirm} = require('../confirm') as typeof import('../confirm');
-    if (!(await confirm('WARNING! This will remove all volumes not used by at least one container. The following volumes will be removed:\nAre you sure you want to continue? [y/N] ', cli.out))) return;
+    if (!(await confirm('WARNING! This will remove all volumes not used by at least one container.\nAre you sure you want to continue? [y/N] ', cli.out))) return;
   }
   for (const n of await cli.engine().volumes.prune(strs(flags.filter))) cli.out(`${n}\n`);
 };
