@@ -6,6 +6,7 @@ import {effectiveCapabilities} from '../runtime/capabilities';
 import {goMap} from '../format/go-map';
 import {formatPortsColumn, type PortMapping} from '../network/network-options';
 import {primaryAddress} from '../network/container-network';
+import type {ContainerMount} from '../runtime/mount-options';
 
 export interface ContainerSnapshot {
   config: ContainerConfig;
@@ -104,6 +105,8 @@ export function psRow(s: ContainerSnapshot, noTrunc = false): Record<string, unk
 }
 
 export interface InspectPaths {
+  /** a volume's Mountpoint */
+  volumeDir: (name: string) => string;
   userdata: string;
   logPath: string;
   lowerDirs: string;
@@ -166,10 +169,7 @@ export function inspectContainer(s: ContainerSnapshot, p: InspectPaths): Record<
     BoundingCaps: caps,
     ExecIDs: p.execIds,
     GraphDriver: {Name: c.driver, Data: {LowerDir: p.lowerDirs, UpperDir: p.upperDir, WorkDir: p.workDir, MergedDir: p.mergedDir}},
-    Mounts: (c.mounts ?? []).map((m) => ({
-      Type: m.type, Source: m.source, Destination: m.destination, Driver: '', Mode: '', Options: m.options.filter((o) => !/^r?bind$/.test(o)),
-      RW: !m.options.includes('ro'), Propagation: m.options.find((o) => /(shared|slave|private|bindable)$/.test(o)) ?? '',
-    })),
+    Mounts: (c.mounts ?? []).filter((m) => m.type !== 'tmpfs').map((m) => inspectMount(m, p.volumeDir)),
     Dependencies: [],
     NetworkSettings: networkSettings(c, st, running),
     Namespace: '',
@@ -203,7 +203,7 @@ export function inspectContainer(s: ContainerSnapshot, p: InspectPaths): Record<
       Passwd: true,
     },
     HostConfig: {
-      Binds: (c.mounts ?? []).filter((m) => m.type === 'bind').map((m) => `${m.source}:${m.destination}:${m.options.filter((o) => !/^r?bind$/.test(o)).join(',')}`),
+      Binds: (c.mounts ?? []).filter((m) => m.type === 'bind' || m.type === 'volume').map((m) => `${m.source}:${m.destination}:${bindOptions(m).join(',')}`),
       Tmpfs: Object.fromEntries((c.mounts ?? []).filter((m) => m.type === 'tmpfs').map((m) => [m.destination, m.options.join(',')])),
       CgroupManager: 'cgroupfs',
       CgroupMode: 'private',
@@ -225,6 +225,32 @@ export function inspectContainer(s: ContainerSnapshot, p: InspectPaths): Record<
       UsernsMode: '',
     },
   };
+}
+
+/** Options as Podman shows them: the bind kind last, U/O/z flags back among them. */
+function bindOptions(m: ContainerMount): string[] {
+  const kind = m.options.filter((o) => /^r?bind$/.test(o));
+  const rest = m.options.filter((o) => !/^r?bind$/.test(o));
+  const flags = [...(m.chown ? ['U'] : []), ...(m.overlay ? ['O'] : [])];
+  if (m.type !== 'volume') return [...rest, ...flags];
+  // Podman's form for volumes: rw|ro, then propagation, then the rest, the bind kind last.
+  const ro = rest.includes('ro') ? 'ro' : 'rw';
+  const prop = rest.filter((o) => /(shared|slave|private|bindable)$/.test(o));
+  return [ro, ...prop, ...rest.filter((o) => o !== 'ro' && o !== 'rw' && !prop.includes(o)), ...flags, ...kind];
+}
+
+/** One `Mounts` entry of `inspect` (Podman's InspectMount). */
+function inspectMount(m: ContainerMount, volumeDir: (name: string) => string): Record<string, unknown> {
+  const propagation = m.options.find((o) => /(shared|slave|private|bindable)$/.test(o)) ?? '';
+  const rw = !m.options.includes('ro');
+  const options = bindOptions(m).filter((o) => o !== propagation && o !== 'ro' && o !== 'rw');
+  if (m.type === 'volume') {
+    return {Type: 'volume', Name: m.source, Source: volumeDir(m.source), Destination: m.destination, Driver: 'local', Mode: '', Options: options, RW: rw, Propagation: propagation};
+  }
+  if (m.type === 'image') {
+    return {Type: 'image', Source: m.source, Destination: m.destination, Driver: '', Mode: '', Options: [], RW: false, Propagation: propagation};
+  }
+  return {Type: m.type, Source: m.source, Destination: m.destination, Driver: '', Mode: '', Options: m.options.filter((o) => !/^r?bind$/.test(o)), RW: rw, Propagation: propagation};
 }
 
 function networkSettings(c: ContainerConfig, st: ContainerState, running: boolean): Record<string, unknown> {

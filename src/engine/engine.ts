@@ -25,6 +25,7 @@ import type {Platform} from '../image/manifest';
 import {NetworkService} from '../network/network-service';
 import {activeExecSessions} from '../runtime/exec-session';
 import type {AttachConnection, AttachIO, AttachOutcome, SessionKind} from '../runtime/attach-socket';
+import type {VolumeService} from '../volume/volume-service';
 
 export interface ItemReport<T = string> {
   ref: string;
@@ -60,12 +61,22 @@ export class Engine {
   readonly containers: ContainerManager;
   readonly images: ImageService;
   readonly networks: NetworkService;
+  private volumeService?: VolumeService;
 
   constructor(options: GlobalOptions = {}) {
     this.ctx = new EngineContext(options);
     this.containers = new ContainerManager(this.ctx);
     this.images = new ImageService(this.ctx);
     this.networks = new NetworkService(this.ctx, this.containers);
+  }
+
+  /** The `volume` verbs, loaded on first use. */
+  get volumes(): VolumeService {
+    if (!this.volumeService) {
+      const {VolumeService: Service} = require('../volume/volume-service') as typeof import('../volume/volume-service');
+      this.volumeService = new Service(this.ctx, this.containers);
+    }
+    return this.volumeService;
   }
 
   static version(): string {
@@ -83,7 +94,7 @@ export class Engine {
     try {
       await this.containers.start(c.id);
     } catch (e) {
-      if (o.rm) await this.containers.remove(c.id, {force: true}).catch(() => undefined);
+      if (o.rm) await this.containers.remove(c.id, {force: true, volumes: true}).catch(() => undefined);
       throw e;
     }
     return c.id;
@@ -99,7 +110,7 @@ export class Engine {
     try {
       await this.containers.start(c.id, {attached: true});
     } catch (e) {
-      if (o.rm) await this.containers.remove(c.id, {force: true}).catch(() => undefined);
+      if (o.rm) await this.containers.remove(c.id, {force: true, volumes: true}).catch(() => undefined);
       throw e;
     }
     onStarted?.(c.id);
@@ -236,10 +247,10 @@ export class Engine {
     });
   }
 
-  async remove(refs: string[], opts: {force?: boolean; all?: boolean; ignore?: boolean}): Promise<ItemReport[]> {
+  async remove(refs: string[], opts: {force?: boolean; all?: boolean; ignore?: boolean; volumes?: boolean}): Promise<ItemReport[]> {
     await this.containers.sweep();
     const targets = opts.all ? this.containers.list().map((s) => s.config.id) : refs;
-    const reports = await this.each(targets, (ref) => this.containers.remove(ref, {force: opts.force}));
+    const reports = await this.each(targets, (ref) => this.containers.remove(ref, {force: opts.force, volumes: opts.volumes}));
     return opts.ignore ? reports.filter((r) => !(r.error instanceof NoSuchObjectError)) : reports;
   }
 
@@ -311,6 +322,7 @@ export class Engine {
     const dir = this.ctx.containers.containerDir(s.config.id);
     const img = this.ctx.images.get(s.config.imageId);
     return {
+      volumeDir: (name: string) => path.join(this.ctx.paths.root, 'volumes', name, '_data'),
       userdata: this.ctx.containers.userdataDir(s.config.id),
       logPath: this.logFile(s.config),
       lowerDirs: (img?.layers ?? []).slice().reverse().map((l) => this.ctx.layers.diffDir(l.diffId)).join(':'),

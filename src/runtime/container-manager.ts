@@ -61,6 +61,10 @@ export interface CreateOptions {
   macAddress?: string;
   volumes: string[];
   tmpfs: string[];
+  /** --mount values */
+  mount?: string[];
+  /** --volumes-from values */
+  volumesFrom?: string[];
   readOnly: boolean;
   capAdd: string[];
   capDrop: string[];
@@ -91,8 +95,8 @@ export class ContainerManager {
   async create(o: CreateOptions): Promise<ContainerConfig> {
     await this.ctx.ready();
     const net = this.networkRequest(o);
-    const mounts = parseMounts(o.volumes, o.tmpfs);
-    checkBindSources(mounts);
+    const ownMounts = parseMounts(o.volumes, o.tmpfs, o.mount ?? []);
+    checkBindSources(ownMounts);
     const env = [...readEnvFiles(o.envFiles), ...expandEnv(o.env)];
     const labels = parseLabels(o.labels);
     const log = this.logConfig(o);
@@ -102,11 +106,13 @@ export class ContainerManager {
       const image = this.ctx.images.resolve(o.image);
       const fields = this.resolveFields(o, image);
       const netFields = this.networkFields(o, net, Object.keys(image.config.config?.ExposedPorts ?? {}));
-      return this.ctx.containers.create({
+      const cv = require('../volume/container-volumes') as typeof import('../volume/container-volumes');
+      const wanted = cv.completeMounts(this.ctx, ownMounts, image, o.volumesFrom ?? []);
+      return cv.withContainerVolumes(this.ctx, wanted, (mounts) => this.ctx.containers.create({
         ...fields, ...netFields, mounts, imageId: image.id, imageName: image.names[0] ?? image.id, env: mergeEnv(image.config.config?.Env, env),
         labels: {...(image.config.config?.Labels ?? {}), ...labels}, readOnly: o.readOnly, capAdd: o.capAdd, capDrop: o.capDrop,
         init: o.init, hostname: o.hostname, autoRemove: o.rm, tty: o.tty || undefined, interactive: o.interactive || undefined, createCommand: o.createCommand, driver, name: o.name, log,
-      });
+      }));
     }, 'images');
   }
 
@@ -219,7 +225,9 @@ export class ContainerManager {
         const hostname = c.hostname ?? (c.network === 'host' ? os.hostname() : c.id.slice(0, 12));
         writeContainerFiles(userdata, c, hostname, this.ctx.identity.rootless, VERSION);
         const user = resolveUser(c.user, this.readImageFile(image, 'etc/passwd'), this.readImageFile(image, 'etc/group'));
+        const mounts = c.mounts?.length ? await this.prepareMounts(c, merged, lowers, user) : undefined;
         const spec = generateSpec({
+          mounts,
           config: c, rootfs: merged, userdata, rootless: this.ctx.identity.rootless, mappedIds: mappedSize(this.ctx.mappings().gidMap),
           user, hostname, initPath: c.init ? initBinary() : undefined, netnsPath: plan.netnsPath, consoleSize: opts.consoleSize,
         });
@@ -248,11 +256,30 @@ export class ContainerManager {
         // Leave a clean "created" container: no mount, no runtime state, no network helper.
         await this.network.detach(c, st.network).catch(() => undefined);
         await this.ctx.priv.run([runtime.path, '--root', this.ctx.runtimeRoot, 'delete', '--force', c.id], {okStatuses: [0, 1]}).catch(() => undefined);
+        await this.unmountExtra(c).catch(() => undefined);
         await unmountRootfs(this.ctx.priv, c.driver as DriverName, merged).catch(() => undefined);
         this.ctx.containers.writeState(c.id, {...st, status: 'created', mounted: false, runtime: undefined, startingPid: undefined, network: undefined, error: (e as Error).message});
         throw e;
       }
     });
+  }
+
+  /** The container's -v/--mount list as host paths (volume/mount-setup), loaded only for containers that have one. */
+  private async prepareMounts(c: ContainerConfig, merged: string, lowers: string[], user: {uid: number; gid: number}) {
+    const {prepareMounts} = require('../volume/mount-setup') as typeof import('../volume/mount-setup');
+    const dir = this.ctx.containers.containerDir(c.id);
+    const driver = c.driver as DriverName;
+    return prepareMounts(this.ctx, {
+      config: c, containerDir: dir, merged, driver, user,
+      rootfsLayers: driver === 'vfs' ? [merged] : [path.join(dir, 'diff'), ...[...lowers].reverse()],
+    });
+  }
+
+  /** Image mounts and O overlays of the container, if it has any. */
+  private async unmountExtra(c: ContainerConfig): Promise<void> {
+    if (!c.mounts?.some((m) => m.type === 'image' || m.overlay)) return;
+    const {unmountContainerMounts} = require('../volume/mount-setup') as typeof import('../volume/mount-setup');
+    await unmountContainerMounts(this.ctx.priv, this.ctx.containers.containerDir(c.id));
   }
 
   /**
@@ -370,7 +397,7 @@ export class ContainerManager {
       if (isRunning(st)) return {exitCode: undefined, removed: false};
       const attachedElsewhere = st.attachedPid !== undefined && st.attachedPid !== process.pid && !opts.fromAttached && isAlive(st.attachedPid);
       if (v.config.autoRemove && st.status === 'exited' && !attachedElsewhere) {
-        await this.removeLocked(v, st);
+        await this.removeLocked(v, st, true);
         return {exitCode: st.exitCode, removed: true};
       }
       const cleaned = await this.cleanupLocked(v, st);
@@ -382,6 +409,7 @@ export class ContainerManager {
     const c = v.config;
     await this.network.detach(c, st.network).catch((e: Error) => log.warn(`network cleanup of ${c.name}: ${e.message}`));
     // The mount table, not the state file, decides: a crash between mounting and recording leaves a mount.
+    await this.unmountExtra(c);
     await unmountRootfs(this.ctx.priv, c.driver as DriverName, path.join(this.ctx.containers.containerDir(c.id), 'merged'));
     if (st.runtime) {
       await this.ctx.priv.run([st.runtime, '--root', this.ctx.runtimeRoot, 'delete', '--force', c.id], {okStatuses: [0, 1]}).catch(() => undefined);
@@ -391,7 +419,8 @@ export class ContainerManager {
     return next;
   }
 
-  async remove(ref: string, opts: {force?: boolean} = {}): Promise<string> {
+  /** `volumes`: its anonymous volumes go too (rm -v). */
+  async remove(ref: string, opts: {force?: boolean; volumes?: boolean} = {}): Promise<string> {
     const v = this.ctx.containers.resolve(ref);
     let st = observedState(v, this.ctx.exitDir);
     if (isRunning(st)) {
@@ -405,7 +434,7 @@ export class ContainerManager {
     await this.ctx.containers.update(v.config.id, async (cur) => {
       st = observedState(cur, this.ctx.exitDir);
       if (isRunning(st)) throw new InvalidStateError(`container ${cur.config.name} is still running`);
-      await this.removeLocked(cur, st);
+      await this.removeLocked(cur, st, opts.volumes === true);
     });
     return v.config.id;
   }
@@ -415,11 +444,15 @@ export class ContainerManager {
    * drops the runtime state, unmounts what is still mounted inside and deletes the tree — one spawn
    * instead of three on the path every `run --rm` takes.
    */
-  private async removeLocked(v: ContainerView, st: ContainerState): Promise<void> {
+  private async removeLocked(v: ContainerView, st: ContainerState, anonymousVolumes = false): Promise<void> {
     await this.network.detach(v.config, st.network).catch((e: Error) => log.warn(`network cleanup of ${v.config.name}: ${e.message}`));
     const doomed = this.ctx.containers.detach(v);
     fs.rmSync(path.join(this.ctx.exitDir, v.config.id), {force: true});
     await this.deleteTree(doomed, st.runtime, v.config.id);
+    if (anonymousVolumes && v.config.mounts?.some((m) => m.anonymous)) {
+      const {removeAnonymousVolumes} = require('../volume/container-volumes') as typeof import('../volume/container-volumes');
+      await removeAnonymousVolumes(this.ctx, v.config);
+    }
   }
 
   /** Deletes a container directory (also a crashed creator's or remover's), unmounting what is inside. */

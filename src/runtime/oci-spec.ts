@@ -27,6 +27,8 @@ export interface SpecInput {
   netnsPath?: string;
   /** the attached client's terminal size: the container's terminal starts with it */
   consoleSize?: ConsoleSize;
+  /** the container's own mounts resolved to host paths (volume/mount-setup); default: config.mounts as they are */
+  mounts?: Mount[];
 }
 
 export interface ConsoleSize {
@@ -46,7 +48,7 @@ const MASKED_PATHS = ['/proc/acpi', '/proc/kcore', '/proc/keys', '/proc/latency_
   '/proc/timer_stats', '/proc/sched_debug', '/proc/scsi', '/sys/firmware', '/sys/fs/selinux', '/sys/dev/block'];
 const READONLY_PATHS = ['/proc/asound', '/proc/bus', '/proc/fs', '/proc/irq', '/proc/sys', '/proc/sysrq-trigger'];
 
-interface Mount {
+export interface Mount {
   destination: string;
   type: string;
   source: string;
@@ -153,6 +155,6 @@ function mounts(input: SpecInput): Mount[] {
     }
   }
   // The user's mounts come last, so they win over the defaults at the same place.
-  for (const m of c.mounts ?? []) list.push({destination: m.destination, type: m.type, source: m.source, options: m.options});
+  for (const m of input.mounts ?? c.mounts ?? []) list.push({destination: m.destination, type: m.type, source: m.source, options: m.options});
   return list;
 }

@@ -26,7 +26,7 @@ function createOptions(f: Record<string, unknown>, image: string, command: strin
     labels: strs(f.label), network: strs(f.network), networkAliases: strs(f['network-alias']), publish: strs(f.publish),
     publishAll: f['publish-all'] === true, expose: strs(f.expose), dns: strs(f.dns), dnsSearch: strs(f['dns-search']),
     dnsOption: strs(f['dns-option']), addHost: strs(f['add-host']), noHosts: f['no-hosts'] === true,
-    macAddress: f['mac-address'] as string | undefined, volumes: strs(f.volume), tmpfs: strs(f.tmpfs), readOnly: f['read-only'] === true, capAdd: strs(f['cap-add']),
+    macAddress: f['mac-address'] as string | undefined, volumes: strs(f.volume), tmpfs: strs(f.tmpfs), mount: strs(f.mount), volumesFrom: strs(f['volumes-from']), readOnly: f['read-only'] === true, capAdd: strs(f['cap-add']),
     capDrop: strs(f['cap-drop']), init: f.init === true, stopSignal: f['stop-signal'] as string | undefined,
     stopTimeout: intFlag(f['stop-timeout'], 'stop-timeout'), rm: f.rm === true, createCommand: ['burrow', ...process.argv.slice(2)],
     tty: f.tty === true, interactive: f.interactive === true,
@@ -176,7 +176,7 @@ export const restart: Action = async ({flags, argv}, cli) => {
 
 export const rm: Action = async ({flags, argv}, cli) => {
   if (!flags.all) need(argv);
-  const reports = await cli.engine().remove(argv, {force: flags.force === true, all: flags.all === true, ignore: flags.ignore === true});
+  const reports = await cli.engine().remove(argv, {force: flags.force === true, all: flags.all === true, ignore: flags.ignore === true, volumes: flags.volumes === true});
   for (const r of reports) if (!r.error) cli.out(`${flags.all ? r.value : r.ref}\n`);
   reportErrors(reports);
   // Podman: 1 when a container does not exist, 2 when one is running.

@@ -14,6 +14,7 @@ const system = () => require('./system') as typeof import('./system');
 const registries = () => require('./registries') as typeof import('./registries');
 const archives = () => require('./archives') as typeof import('./archives');
 const networks = () => require('./networks') as typeof import('./networks');
+const volumes = () => require('./volumes') as typeof import('./volumes');
 
 export const ACTIONS: Record<string, ActionEntry> = {
   run: {load: () => containers().run, passThrough: 'after-first'},
@@ -63,4 +64,12 @@ export const ACTIONS: Record<string, ActionEntry> = {
   'network:exists': {load: () => networks().networkExists},
   'network:connect': {load: () => networks().networkConnect},
   'network:disconnect': {load: () => networks().networkDisconnect},
+  'volume:create': {load: () => volumes().volumeCreate},
+  'volume:ls': {load: () => volumes().volumeList},
+  'volume:inspect': {load: () => volumes().volumeInspect},
+  'volume:rm': {load: () => volumes().volumeRemove},
+  'volume:prune': {load: () => volumes().volumePrune},
+  'volume:exists': {load: () => volumes().volumeExists},
+  'volume:export': {load: () => volumes().volumeExport},
+  'volume:import': {load: () => volumes().volumeImport},
 };
