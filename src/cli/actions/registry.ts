@@ -50,6 +50,7 @@ export const ACTIONS: Record<string, ActionEntry> = {
   version: {load: () => system().version},
   unshare: {load: () => system().unshare, passThrough: 'all'},
   'system:migrate': {load: () => system().migrate},
+  completion: {load: () => system().completion},
   pull: {load: () => registries().pull},
   push: {load: () => registries().push},
   login: {load: () => registries().login},
