@@ -60,32 +60,38 @@ export function execSessionFiles(userdata: string, sessionId: string): ExecSessi
 
 /** Creates the session's directory, owned by this process until the runtime writes the pid. */
 export function openExecSession(userdata: string, sessionId: string): ExecSessionFiles {
+  sweepExecSessions(userdata);
   const files = execSessionFiles(userdata, sessionId);
   fs.mkdirSync(files.dir, {recursive: true});
   fs.writeFileSync(files.ownerFile, String(process.pid));
   return files;
 }
 
-/**
- * The sessions whose process still runs (or is being started by a live burrow), as inspect's ExecIDs;
- * directories of finished ones are removed on the way, so a detached session leaves nothing behind.
- */
-export function activeExecSessions(userdata: string): string[] {
-  const root = path.join(userdata, 'exec');
-  let ids: string[];
+function sessionLives(f: ExecSessionFiles): boolean {
+  const pid = readPidFile(f.pidFile);
+  const owner = readPidFile(f.ownerFile);
+  return (pid !== undefined && isAlive(pid)) || (owner !== undefined && isAlive(owner));
+}
+
+function sessionIds(userdata: string): string[] {
   try {
-    ids = fs.readdirSync(root);
+    return fs.readdirSync(path.join(userdata, 'exec'));
   } catch {
     return [];
   }
-  return ids.filter((id) => {
+}
+
+/** The sessions whose process still runs (or is being started by a live burrow): inspect's ExecIDs. */
+export function activeExecSessions(userdata: string): string[] {
+  return sessionIds(userdata).filter((id) => sessionLives(execSessionFiles(userdata, id)));
+}
+
+/** Removes the directories of finished sessions (a detached one leaves its directory when it ends). */
+export function sweepExecSessions(userdata: string): void {
+  for (const id of sessionIds(userdata)) {
     const f = execSessionFiles(userdata, id);
-    const pid = readPidFile(f.pidFile);
-    const owner = readPidFile(f.ownerFile);
-    if ((pid !== undefined && isAlive(pid)) || (owner !== undefined && isAlive(owner))) return true;
-    fs.rmSync(f.dir, {recursive: true, force: true});
-    return false;
-  });
+    if (!sessionLives(f)) fs.rmSync(f.dir, {recursive: true, force: true});
+  }
 }
 
 /**

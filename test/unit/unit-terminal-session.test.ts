@@ -6,7 +6,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import {DetachKeyFilter, parseDetachKeys} from '../../src/runtime/detach-keys';
 import {conmonArgs, conmonExecArgs} from '../../src/runtime/conmon';
-import {activeExecSessions, execProcessSpec, openExecSession} from '../../src/runtime/exec-session';
+import {activeExecSessions, execProcessSpec, openExecSession, sweepExecSessions} from '../../src/runtime/exec-session';
 import type {ContainerConfig} from '../../src/storage/container-store';
 import {caughtAs} from '../support/fixtures';
 import {InvalidInputError} from '../../src/errors';
@@ -77,6 +77,8 @@ describe('unit: terminal sessions', () => {
     fs.writeFileSync(done.ownerFile, '999999999');
     fs.writeFileSync(done.pidFile, '999999998');
     expect(activeExecSessions(userdata).sort()).to.deep.equal(['running', 'starting']);
+    expect(fs.existsSync(done.dir)).to.equal(true);
+    sweepExecSessions(userdata);
     expect(fs.existsSync(done.dir)).to.equal(false);
     expect(fs.existsSync(starting.dir)).to.equal(true);
   });
