@@ -218,9 +218,15 @@ export function inspectContainer(s: ContainerSnapshot, p: InspectPaths): Record<
       Init: c.init,
       ReadonlyRootfs: c.readOnly,
       Privileged: false,
-      UsernsMode: '',
+      UsernsMode: c.userns?.mode ?? '',
+      ...(c.userns ? {IDMappings: {UidMap: idMapText(c.userns.uidMap), GidMap: idMapText(c.userns.gidMap)}} : {}),
     },
   };
+}
+
+/** Podman's "CONTAINER:HOST:SIZE" strings (host ids counted in your namespace). */
+function idMapText(map: {containerId: number; hostId: number; size: number}[]): string[] {
+  return map.map((e) => `${e.containerId}:${e.hostId}:${e.size}`);
 }
 
 function networkSettings(c: ContainerConfig, st: ContainerState, running: boolean): Record<string, unknown> {

@@ -14,6 +14,7 @@ import {entriesOfDeadWriters} from './dead-writers';
 import type {PortMapping} from '../network/network-options';
 import type {NetworkState} from '../network/container-network';
 import type {ContainerMount} from '../runtime/mount-options';
+import type {ContainerUserns} from '../runtime/userns';
 
 
 export interface ContainerConfig {
@@ -59,6 +60,8 @@ export interface ContainerConfig {
   createCommand: string[];
   /** storage driver used for the rootfs */
   driver: string;
+  /** its own user namespace (--userns keep-id/auto, --uidmap): absent = the pause namespace's */
+  userns?: ContainerUserns;
 }
 
 export type ContainerStatus = 'created' | 'running' | 'stopping' | 'exited' | 'removing';

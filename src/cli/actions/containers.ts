@@ -29,6 +29,7 @@ function createOptions(f: Record<string, unknown>, image: string, command: strin
     macAddress: f['mac-address'] as string | undefined, volumes: strs(f.volume), tmpfs: strs(f.tmpfs), readOnly: f['read-only'] === true, capAdd: strs(f['cap-add']),
     capDrop: strs(f['cap-drop']), init: f.init === true, stopSignal: f['stop-signal'] as string | undefined,
     stopTimeout: intFlag(f['stop-timeout'], 'stop-timeout'), rm: f.rm === true, createCommand: ['burrow', ...process.argv.slice(2)],
+    userns: f.userns as string | undefined, uidmap: strs(f.uidmap), gidmap: strs(f.gidmap),
   };
 }
 
