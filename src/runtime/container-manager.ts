@@ -22,9 +22,6 @@ import {writeContainerFiles} from './container-files';
 import {startConmon} from './conmon';
 import {mountRootfs, mountsUnder, probeIdmappedRootfs, unmountRootfs, type DriverName} from './rootfs-driver';
 import {AUTO_DEFAULT_SIZE, containerMaps, mapsYou, parseUserns} from './userns';
-import {openWayForForeignRoot} from './userns-access';
-import {withAutoRange} from './userns-allocation';
-import {groupWithUser, hostUserEntry, keepIdHome, passwdWithUser} from './keepid-files';
 import {isRunning, observedState, readExitFile} from './container-state';
 import {normalizeSignal} from './signals';
 import {findTool} from './host-tools';
@@ -114,6 +111,7 @@ export class ContainerManager {
       };
       if (userns.mode !== 'auto') return write();
       const pause = this.ctx.mappings();
+      const {withAutoRange} = require('./userns-allocation') as typeof import('./userns-allocation');
       return withAutoRange(this.ctx.paths.root, this.ctx.containers, userns.size ?? AUTO_DEFAULT_SIZE, Math.min(mappedSize(pause.uidMap), mappedSize(pause.gidMap)), write);
     }, 'images');
   }
@@ -215,6 +213,7 @@ export class ContainerManager {
       if (!image) throw new NoSuchObjectError(`image ${c.imageId} of container ${c.name} is gone`, {hint: 'remove the container and create it again'});
       const lowers = image.layers.map((l) => this.ctx.layers.diffDir(l.diffId));
       if (c.userns && !mapsYou(c.userns.uidMap)) {
+        const {openWayForForeignRoot} = require('./userns-access') as typeof import('./userns-access');
         for (const d of openWayForForeignRoot(this.ctx.containers.containerDir(c.id), this.ctx.identity.uid, c.userns.mode)) log.info(`made ${d} searchable by others (o+x) for the container's root`);
       }
       await mountRootfs(this.ctx.priv, c.driver as DriverName, {
@@ -280,6 +279,7 @@ export class ContainerManager {
 
   /** keep-id: passwd and group with your entry (when the image lacks your ids), to bind over /etc. */
   private writeKeepIdFiles(c: ContainerConfig, image: {layers: {diffId: string}[]}, userdata: string): string[] {
+    const {groupWithUser, hostUserEntry, keepIdHome, passwdWithUser} = require('./keepid-files') as typeof import('./keepid-files');
     const uid = c.userns!.uidMap.find((e) => e.hostId === 0)!.containerId;
     const gid = c.userns!.gidMap.find((e) => e.hostId === 0)!.containerId;
     const info = os.userInfo();
