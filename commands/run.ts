@@ -12,6 +12,7 @@ export default class Run extends BurrowCommand {
     '<%= config.bin %> run -it --name box localhost/demo sh',
     '<%= config.bin %> run -d --name web localhost/demo httpd -f -p 8080',
     '<%= config.bin %> run --rm -e GREETING=hi -w /tmp localhost/demo sh -c \'echo $GREETING from $(pwd)\'',
+    '<%= config.bin %> run --rm --userns=keep-id -v "$PWD":/src -w /src localhost/demo id',
   ];
   static override args = {image: Args.string({description: 'image to run', required: true}), command: Args.string({description: 'command and arguments'})};
   static override flags = {

@@ -222,7 +222,8 @@ export function inspectContainer(s: ContainerSnapshot, p: InspectPaths): Record<
       Init: c.init,
       ReadonlyRootfs: c.readOnly,
       Privileged: false,
-      UsernsMode: '',
+      UsernsMode: c.userns?.mode ?? '',
+      ...(c.userns ? {IDMappings: {UidMap: idMapText(c.userns.uidMap), GidMap: idMapText(c.userns.gidMap)}} : {}),
     },
   };
 }
@@ -251,6 +252,11 @@ function inspectMount(m: ContainerMount, volumeDir: (name: string) => string): R
     return {Type: 'image', Source: m.source, Destination: m.destination, Driver: '', Mode: '', Options: [], RW: false, Propagation: propagation};
   }
   return {Type: m.type, Source: m.source, Destination: m.destination, Driver: '', Mode: '', Options: m.options.filter((o) => !/^r?bind$/.test(o)), RW: rw, Propagation: propagation};
+}
+
+/** Podman's "CONTAINER:HOST:SIZE" strings (host ids counted in your namespace). */
+function idMapText(map: {containerId: number; hostId: number; size: number}[]): string[] {
+  return map.map((e) => `${e.containerId}:${e.hostId}:${e.size}`);
 }
 
 function networkSettings(c: ContainerConfig, st: ContainerState, running: boolean): Record<string, unknown> {

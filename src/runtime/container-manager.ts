@@ -4,7 +4,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import {BurrowError, ContainerCommandError, ExitCode, InvalidInputError, InvalidStateError, NoSuchObjectError} from '../errors';
+import {BurrowError, ContainerCommandError, ExitCode, HostConfigError, InvalidInputError, InvalidStateError, NoSuchObjectError} from '../errors';
 import {log} from '../log';
 import {bootId, isAlive} from '../../rootless/proc';
 import type {EngineContext} from '../engine/context';
@@ -21,7 +21,8 @@ import {normalizeDescriptors, topRows} from './container-top';
 import {writeContainerFiles} from './container-files';
 import {startConmon, startConmonExec} from './conmon';
 import {logFilePath, resolveLogConfig, type LogConfig} from './log-config';
-import {mountRootfs, mountsUnder, unmountRootfs, type DriverName} from './rootfs-driver';
+import {mountRootfs, mountsUnder, probeIdmappedRootfs, unmountRootfs, type DriverName} from './rootfs-driver';
+import {AUTO_DEFAULT_SIZE, containerMaps, mapsYou, parseUserns} from './userns';
 import {isRunning, observedState, readExitFile} from './container-state';
 import {normalizeSignal} from './signals';
 import {findTool} from './host-tools';
@@ -79,6 +80,10 @@ export interface CreateOptions {
   /** --log-driver and --log-opt (defaults from containers.conf) */
   logDriver?: string;
   logOpts?: string[];
+  /** --userns, --uidmap, --gidmap */
+  userns?: string;
+  uidmap?: string[];
+  gidmap?: string[];
 }
 
 export const VERSION = (require('../../../package.json') as {version: string}).version;
@@ -100,25 +105,45 @@ export class ContainerManager {
     const env = [...readEnvFiles(o.envFiles), ...expandEnv(o.env)];
     const labels = parseLabels(o.labels);
     const log = this.logConfig(o);
-    const driver = (await this.ctx.driver()).name;
+    const userns = parseUserns(o.userns, o.uidmap, o.gidmap);
+    const driver = userns.mode === 'host' ? (await this.ctx.driver()).name : await this.idmapDriver(userns.mode);
     // The images lock keeps `rmi` from removing the image between lookup and the record's creation.
+    // Locks are taken in one order: images, then userns-auto, then volumes.
     return withLock(this.ctx.images.lockFile, () => {
       const image = this.ctx.images.resolve(o.image);
       const fields = this.resolveFields(o, image);
       const netFields = this.networkFields(o, net, Object.keys(image.config.config?.ExposedPorts ?? {}));
       const cv = require('../volume/container-volumes') as typeof import('../volume/container-volumes');
       const wanted = cv.completeMounts(this.ctx, ownMounts, image, o.volumesFrom ?? []);
-      return cv.withContainerVolumes(this.ctx, wanted, (mounts) => this.ctx.containers.create({
-        ...fields, ...netFields, mounts, imageId: image.id, imageName: image.names[0] ?? image.id, env: mergeEnv(image.config.config?.Env, env),
-        labels: {...(image.config.config?.Labels ?? {}), ...labels}, readOnly: o.readOnly, capAdd: o.capAdd, capDrop: o.capDrop,
-        init: o.init, hostname: o.hostname, autoRemove: o.rm, tty: o.tty || undefined, interactive: o.interactive || undefined, createCommand: o.createCommand, driver, name: o.name, log,
-      }));
+      const write = (autoStart?: number) => cv.withContainerVolumes(this.ctx, wanted, (mounts) => {
+        const maps = containerMaps(userns, this.ctx.mappings(), this.ctx.identity, autoStart);
+        // keep-id runs as you (or keep-id's uid/gid) unless --user says otherwise, as in Podman.
+        const user = userns.mode === 'keep-id' && o.user === undefined ? `${maps!.uidMap.find((e) => e.hostId === 0)!.containerId}:${maps!.gidMap.find((e) => e.hostId === 0)!.containerId}` : fields.user;
+        return this.ctx.containers.create({
+          ...fields, ...netFields, user, mounts, imageId: image.id, imageName: image.names[0] ?? image.id, env: mergeEnv(image.config.config?.Env, env),
+          labels: {...(image.config.config?.Labels ?? {}), ...labels}, readOnly: o.readOnly, capAdd: o.capAdd, capDrop: o.capDrop,
+          init: o.init, hostname: o.hostname, autoRemove: o.rm, tty: o.tty || undefined, interactive: o.interactive || undefined,
+          createCommand: o.createCommand, driver, name: o.name, log, ...(maps ? {userns: maps} : {}),
+        });
+      });
+      if (userns.mode !== 'auto') return write();
+      const pause = this.ctx.mappings();
+      const {withAutoRange} = require('./userns-allocation') as typeof import('./userns-allocation');
+      return withAutoRange(this.ctx.paths.root, this.ctx.containers, userns.size ?? AUTO_DEFAULT_SIZE, Math.min(mappedSize(pause.uidMap), mappedSize(pause.gidMap)), write);
     }, 'images');
   }
 
   /** The log driver and options a container made from `o` gets (checked: a bad option or an unusable driver throws). */
   logConfig(o: Pick<CreateOptions, 'logDriver' | 'logOpts'>): LogConfig {
     return resolveLogConfig(o.logDriver, o.logOpts ?? [], this.ctx.containersConf().containers);
+  }
+
+  /** A container with its own user namespace needs its rootfs shown through its maps: fuse-overlayfs. */
+  private async idmapDriver(mode: string): Promise<DriverName> {
+    if (!this.ctx.identity.rootless) throw new InvalidInputError(`--userns=${mode} is supported for rootless use only`, {hint: 'run burrow as an ordinary user, or drop --userns'});
+    const verdict = await probeIdmappedRootfs(this.ctx.priv, this.ctx.paths.runroot, path.join(this.ctx.paths.root, 'tmp'));
+    if (!verdict.usable) throw new HostConfigError(`--userns=${mode} cannot work here: ${verdict.reason}`, {hint: 'install fuse-overlayfs and make /dev/fuse usable (chmod 0666 /dev/fuse), or drop --userns'});
+    return verdict.name;
   }
 
   /** --network parsed and checked against what exists now (networks, the joined container, helpers). */
@@ -213,9 +238,13 @@ export class ContainerManager {
       const image = this.ctx.images.get(c.imageId);
       if (!image) throw new NoSuchObjectError(`image ${c.imageId} of container ${c.name} is gone`, {hint: 'remove the container and create it again'});
       const lowers = image.layers.map((l) => this.ctx.layers.diffDir(l.diffId));
+      if (c.userns && !mapsYou(c.userns.uidMap)) {
+        const {openWayForForeignRoot} = require('./userns-access') as typeof import('./userns-access');
+        for (const d of openWayForForeignRoot(this.ctx.containers.containerDir(c.id), this.ctx.identity.uid, c.userns.mode)) log.info(`made ${d} searchable by others (o+x) for the container's root`);
+      }
       await mountRootfs(this.ctx.priv, c.driver as DriverName, {
         lowers, upper: path.join(this.ctx.containers.containerDir(c.id), 'diff'), work: path.join(this.ctx.containers.containerDir(c.id), 'work'),
-        merged, empty: path.join(this.ctx.containers.containerDir(c.id), 'work'),
+        merged, empty: path.join(this.ctx.containers.containerDir(c.id), 'work'), idmap: c.userns,
       });
       st = {...st, mounted: true, startingPid: process.pid, runtime: runtime.path,
         conmonPidFile: path.join(userdata, 'conmon.pid'), containerPidFile: path.join(userdata, 'pidfile')};
@@ -224,14 +253,17 @@ export class ContainerManager {
       try {
         const hostname = c.hostname ?? (c.network === 'host' ? os.hostname() : c.id.slice(0, 12));
         writeContainerFiles(userdata, c, hostname, this.ctx.identity.rootless, VERSION);
-        const user = resolveUser(c.user, this.readImageFile(image, 'etc/passwd'), this.readImageFile(image, 'etc/group'));
+        const etcFiles = c.userns?.mode === 'keep-id' ? this.writeKeepIdFiles(c, image, userdata) : [];
+        const user = resolveUser(c.user, this.containerEtcFile(c, image, 'passwd'), this.containerEtcFile(c, image, 'group'));
         const mounts = c.mounts?.length ? await this.prepareMounts(c, merged, lowers, user) : undefined;
         const spec = generateSpec({
           mounts,
           config: c, rootfs: merged, userdata, rootless: this.ctx.identity.rootless, mappedIds: mappedSize(this.ctx.mappings().gidMap),
           user, hostname, initPath: c.init ? initBinary() : undefined, netnsPath: plan.netnsPath, consoleSize: opts.consoleSize,
+          userns: c.userns, etcFiles,
         });
-        writeJsonAtomic(path.join(userdata, 'config.json'), spec);
+        // Private: it holds the environment, and userdata is searchable by others for --userns=auto.
+        writeJsonAtomic(path.join(userdata, 'config.json'), spec, 0o600);
         fs.mkdirSync(this.ctx.exitDir, {recursive: true});
         fs.rmSync(path.join(this.ctx.exitDir, c.id), {force: true});
         fs.mkdirSync(this.ctx.runtimeRoot, {recursive: true});
@@ -270,7 +302,8 @@ export class ContainerManager {
     const dir = this.ctx.containers.containerDir(c.id);
     const driver = c.driver as DriverName;
     return prepareMounts(this.ctx, {
-      config: c, containerDir: dir, merged, driver, user,
+      // U and first-mount ownership go through the container's own mapping when it has one (--userns).
+      config: c, containerDir: dir, merged, driver, user, mapping: c.userns ? {uidMap: c.userns.uidMap, gidMap: c.userns.gidMap} : undefined,
       rootfsLayers: driver === 'vfs' ? [merged] : [path.join(dir, 'diff'), ...[...lowers].reverse()],
     });
   }
@@ -292,6 +325,37 @@ export class ContainerManager {
     const guard = 'if [ "$1" != 0 ]; then s=$(sed -n "s/.*) \\(.\\).*/\\1/p" "/proc/$1/stat" 2>/dev/null); ' +
       'case "$s" in ""|Z|X) ;; *) exit 0;; esac; fi; shift; exec "$@"';
     return ['/bin/sh', '-c', guard, 'burrow-exit', String(attachedPid), process.execPath, bin, '--root', this.ctx.paths.root, '--runroot', this.ctx.paths.runroot, 'container', 'cleanup', id];
+  }
+
+  /** keep-id: passwd and group with your entry (when the image lacks your ids), to bind over /etc. */
+  private writeKeepIdFiles(c: ContainerConfig, image: {layers: {diffId: string}[]}, userdata: string): string[] {
+    const {groupWithUser, hostUserEntry, keepIdHome, passwdWithUser} = require('./keepid-files') as typeof import('./keepid-files');
+    const uid = c.userns!.uidMap.find((e) => e.hostId === 0)!.containerId;
+    const gid = c.userns!.gidMap.find((e) => e.hostId === 0)!.containerId;
+    const info = os.userInfo();
+    const me = hostUserEntry(readTextFile('/etc/passwd') ?? '', this.ctx.identity.uid, {name: info.username, gecos: '', home: info.homedir});
+    const home = keepIdHome(me.home, (c.mounts ?? []).map((m) => m.destination), c.workdir);
+    const files: [string, string | undefined][] = [
+      ['passwd', passwdWithUser(this.readImageFile(image, 'etc/passwd'), me, uid, gid, home)],
+      ['group', groupWithUser(this.readImageFile(image, 'etc/group'), me.name, gid)],
+    ];
+    const written: string[] = [];
+    for (const [name, text] of files) {
+      fs.rmSync(path.join(userdata, name), {force: true});
+      if (text === undefined) continue;
+      fs.writeFileSync(path.join(userdata, name), text, {mode: 0o644});
+      written.push(name);
+    }
+    return written;
+  }
+
+  /** /etc/passwd or /etc/group as the container sees it: keep-id's own copy, else the image's. */
+  private containerEtcFile(c: ContainerConfig, image: {layers: {diffId: string}[]} | undefined, name: 'passwd' | 'group'): string | undefined {
+    if (c.userns?.mode === 'keep-id') {
+      const own = readTextFile(path.join(this.ctx.containers.userdataDir(c.id), name));
+      if (own !== undefined) return own;
+    }
+    return image ? this.readImageFile(image, `etc/${name}`) : undefined;
   }
 
   /** Reads a file of the image's merged view from the top layer down, without mounting anything. */
@@ -539,7 +603,7 @@ export class ContainerManager {
     }
     const c = v.config;
     const image = this.ctx.images.get(c.imageId);
-    const user = resolveUser(o.user ?? c.user, image ? this.readImageFile(image, 'etc/passwd') : undefined, image ? this.readImageFile(image, 'etc/group') : undefined);
+    const user = resolveUser(o.user ?? c.user, this.containerEtcFile(c, image, 'passwd'), this.containerEtcFile(c, image, 'group'));
     const userdata = this.ctx.containers.userdataDir(c.id);
     let hostname = c.id.slice(0, 12);
     try {
@@ -701,6 +765,14 @@ export function readEnvFiles(files: readonly string[]): string[] {
     out.push(...expandEnv(lines));
   }
   return out;
+}
+
+function readTextFile(file: string): string | undefined {
+  try {
+    return fs.readFileSync(file, 'utf8');
+  } catch {
+    return undefined;
+  }
 }
 
 function initBinary(): string {

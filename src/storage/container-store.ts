@@ -15,6 +15,7 @@ import type {PortMapping} from '../network/network-options';
 import type {NetworkState} from '../network/container-network';
 import type {ContainerMount} from '../runtime/mount-options';
 import type {LogConfig} from '../runtime/log-config';
+import type {ContainerUserns} from '../runtime/userns';
 
 
 export interface ContainerConfig {
@@ -66,6 +67,8 @@ export interface ContainerConfig {
   driver: string;
   /** log driver and options; absent: k8s-file at logPath() */
   log?: LogConfig;
+  /** its own user namespace (--userns keep-id/auto, --uidmap): absent = the pause namespace's */
+  userns?: ContainerUserns;
 }
 
 export type ContainerStatus = 'created' | 'running' | 'stopping' | 'exited' | 'removing';

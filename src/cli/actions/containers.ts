@@ -31,6 +31,7 @@ function createOptions(f: Record<string, unknown>, image: string, command: strin
     stopTimeout: intFlag(f['stop-timeout'], 'stop-timeout'), rm: f.rm === true, createCommand: ['burrow', ...process.argv.slice(2)],
     tty: f.tty === true, interactive: f.interactive === true,
     logDriver: f['log-driver'] as string | undefined, logOpts: strs(f['log-opt']),
+    userns: f.userns as string | undefined, uidmap: strs(f.uidmap), gidmap: strs(f.gidmap),
   };
 }
 
