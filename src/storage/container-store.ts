@@ -14,6 +14,7 @@ import {entriesOfDeadWriters} from './dead-writers';
 import type {PortMapping} from '../network/network-options';
 import type {NetworkState} from '../network/container-network';
 import type {ContainerMount} from '../runtime/mount-options';
+import type {HealthConfig, HealthOnFailure} from '../runtime/health-config';
 
 
 export interface ContainerConfig {
@@ -61,6 +62,9 @@ export interface ContainerConfig {
   /** -i: the process's stdin stays open for attached clients */
   interactive?: boolean;
   createCommand: string[];
+  /** --health-* (or the image's HEALTHCHECK), Podman's inspect shape; absent: no health check */
+  healthcheck?: HealthConfig;
+  healthOnFailure?: HealthOnFailure;
   /** storage driver used for the rootfs */
   driver: string;
 }
