@@ -5,11 +5,12 @@ export default class Rm extends BurrowCommand {
   static override summary = 'Remove one or more containers';
   static override aliases = ['container:rm'];
   static override strict = false;
-  static override examples = ['<%= config.bin %> rm job', '<%= config.bin %> rm -f web', '<%= config.bin %> rm -a', '<%= config.bin %> rm -v job'];
+  static override examples = ['<%= config.bin %> rm job', '<%= config.bin %> rm -f web', '<%= config.bin %> rm -a', '<%= config.bin %> rm -v job', '<%= config.bin %> rm -f -i --cidfile /run/user/1000/web.cid'];
   static override flags = {
     force: Flags.boolean({char: 'f', description: 'kill and remove running containers'}),
     all: Flags.boolean({char: 'a', description: 'remove all containers'}),
     ignore: Flags.boolean({char: 'i', description: 'ignore errors about containers that do not exist'}),
     volumes: Flags.boolean({char: 'v', description: 'remove the container\'s anonymous volumes too (named volumes stay)'}),
+    cidfile: Flags.string({multiple: true, multipleNonGreedy: true, description: 'remove the container whose id is in this file (the file goes too)'}),
   };
 }

@@ -49,6 +49,15 @@ export const containerCreateFlags = {
   interactive: Flags.boolean({char: 'i', description: 'keep standard input open: attached clients write to it'}),
   tty: Flags.boolean({char: 't', description: 'give the process a pseudo-terminal (with -i: an interactive shell)'}),
   'detach-keys': Flags.string({description: 'key sequence that detaches from the container and leaves it running (default ctrl-p,ctrl-q; empty: none)'}),
+  'health-cmd': Flags.string({description: 'health check command: a shell command line, or a JSON array (exec form); none disables the image\'s'}),
+  'health-interval': Flags.string({description: 'time between health checks (default 30s; disable: only by hand)'}),
+  'health-retries': Flags.integer({description: 'failures in a row that make the container unhealthy (default 3)'}),
+  'health-start-period': Flags.string({description: 'time after start during which failures do not count (default 0s)'}),
+  'health-timeout': Flags.string({description: 'time a check may take before it counts as failed (default 30s)'}),
+  'health-on-failure': Flags.string({description: 'action when the container becomes unhealthy: none, kill, restart or stop', default: 'none'}),
+  'no-healthcheck': Flags.boolean({description: 'no health check, not even the image\'s'}),
+  cidfile: Flags.string({description: 'write the container id to this file'}),
+  replace: Flags.boolean({description: 'remove the container that holds --name first, if any'}),
 };
 
 /** Flags of every verb that stays attached to a process (run, start -a, attach). */

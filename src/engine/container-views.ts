@@ -7,12 +7,15 @@ import {goMap} from '../format/go-map';
 import {formatPortsColumn, type PortMapping} from '../network/network-options';
 import {primaryAddress} from '../network/container-network';
 import type {ContainerMount} from '../runtime/mount-options';
+import type {HealthFile} from '../runtime/health-check';
 
 export interface ContainerSnapshot {
   config: ContainerConfig;
   state: ContainerState;
   /** a network helper of this running container died (see ContainerNetwork.problem) */
   networkProblem?: string;
+  /** the health record of a container that has a health check (its last run, once stopped) */
+  health?: HealthFile;
 }
 
 /** The ports a container publishes: those bound now while it runs, else those asked for. */
@@ -35,11 +38,11 @@ function portMap(list: PortMapping[], exposed: string[] = []): Record<string, {H
 
 const unix = (iso?: string) => (iso ? Math.floor(Date.parse(iso) / 1000) : 0);
 
-export function statusText(st: ContainerState, now = Date.now(), networkProblem?: string): string {
+export function statusText(st: ContainerState, now = Date.now(), networkProblem?: string, health?: string): string {
   switch (st.status) {
     case 'running':
     case 'stopping':
-      return `Up ${humanDuration(now - Date.parse(st.startedAt ?? new Date(now).toISOString()))}${networkProblem ? ' (network helper exited)' : ''}`;
+      return `Up ${humanDuration(now - Date.parse(st.startedAt ?? new Date(now).toISOString()))}${health ? ` (${health})` : ''}${networkProblem ? ' (network helper exited)' : ''}`;
     case 'exited':
       return `Exited (${st.exitCode ?? 0}) ${timeAgo(st.finishedAt, now)}`;
     case 'created':
@@ -75,7 +78,7 @@ export function listContainer(s: ContainerSnapshot): Record<string, unknown> {
     Size: null,
     StartedAt: unix(st.startedAt),
     State: st.status,
-    Status: statusText(st, Date.now(), s.networkProblem),
+    Status: statusText(st, Date.now(), s.networkProblem, s.health?.Status),
     Created: unix(c.created),
   };
 }
@@ -92,7 +95,7 @@ export function psRow(s: ContainerSnapshot, noTrunc = false): Record<string, unk
     CreatedAt: c.created,
     CreatedHuman: timeAgo(c.created),
     Names: c.name,
-    Status: statusText(st, Date.now(), s.networkProblem),
+    Status: statusText(st, Date.now(), s.networkProblem, s.health?.Status),
     State: st.status,
     Ports: formatPortsColumn(publishedPorts(c, st)),
     RunningFor: humanDuration(Date.now() - Date.parse(c.created)),
@@ -144,6 +147,7 @@ export function inspectContainer(s: ContainerSnapshot, p: InspectPaths): Record<
       FinishedAt: st.finishedAt ?? '0001-01-01T00:00:00Z',
       CheckpointedAt: '0001-01-01T00:00:00Z',
       RestoredAt: '0001-01-01T00:00:00Z',
+      ...healthState(s),
     },
     Image: c.imageId,
     ImageName: c.imageName,
@@ -197,6 +201,7 @@ export function inspectContainer(s: ContainerSnapshot, p: InspectPaths): Record<
       Annotations: goMap({'io.container.manager': 'burrow'}),
       StopSignal: c.stopSignal,
       StopTimeout: c.stopTimeout,
+      ...(c.healthcheck ? {Healthcheck: c.healthcheck, HealthcheckOnFailureAction: c.healthOnFailure ?? 'none'} : {}),
       CreateCommand: c.createCommand,
       Umask: '0022',
       Timeout: 0,
@@ -278,4 +283,15 @@ function networkSettings(c: ContainerConfig, st: ContainerState, running: boolea
     }));
   }
   return settings;
+}
+
+/**
+ * State.Health as Podman shows it (also under its newer name Healthcheck), plus Scheduler: what runs
+ * the check on its own this time ("systemd" timer, "none" where no user manager runs, or "disabled").
+ */
+function healthState(s: ContainerSnapshot): Record<string, unknown> {
+  if (!s.config.healthcheck) return {};
+  const h = s.health;
+  const health = {Status: h?.Status ?? '', FailingStreak: h?.FailingStreak ?? 0, Log: h?.Log ?? null, ...(h?.scheduler ? {Scheduler: h.scheduler} : {})};
+  return {Health: health, Healthcheck: health};
 }

@@ -247,11 +247,31 @@ export class Engine {
     });
   }
 
-  async remove(refs: string[], opts: {force?: boolean; all?: boolean; ignore?: boolean; volumes?: boolean}): Promise<ItemReport[]> {
+  async remove(refs: string[], opts: {force?: boolean; all?: boolean; ignore?: boolean; volumes?: boolean; cidfiles?: string[]}): Promise<ItemReport[]> {
     await this.containers.sweep();
     const targets = opts.all ? this.containers.list().map((s) => s.config.id) : refs;
     const reports = await this.each(targets, (ref) => this.containers.remove(ref, {force: opts.force, volumes: opts.volumes}));
+    if (opts.cidfiles?.length) reports.push(...await this.removeByCidfiles(opts.cidfiles, opts.force === true, opts.volumes === true));
     return opts.ignore ? reports.filter((r) => !(r.error instanceof NoSuchObjectError)) : reports;
+  }
+
+  /** `rm --cidfile`: the container named in each file, then the file itself. */
+  private async removeByCidfiles(files: string[], force: boolean, volumes: boolean): Promise<ItemReport[]> {
+    const {readCidfile} = require('../runtime/cidfile') as typeof import('../runtime/cidfile');
+    const reports = await this.each(files, async (file) => {
+      const id = readCidfile(file);
+      try {
+        await this.containers.remove(id, {force, volumes});
+      } catch (e) {
+        if (!(e instanceof NoSuchObjectError)) throw e;
+        // The file outlived its container: it goes too, so it blocks no later --cidfile.
+        fs.rmSync(file, {force: true});
+        throw e;
+      }
+      fs.rmSync(file, {force: true});
+      return id;
+    });
+    return reports.map((r) => ({...r, ref: r.value ?? r.ref}));
   }
 
   async wait(refs: string[]): Promise<ItemReport<number>[]> {
@@ -260,6 +280,12 @@ export class Engine {
       const code = await this.containers.waitExit(v.config.id);
       return code ?? this.containers.view(v.config.id).state.exitCode ?? 0;
     });
+  }
+
+  /** `healthcheck run`: one check now, recorded, with the container's --health-on-failure action. */
+  async healthcheckRun(ref: string): Promise<import('../runtime/health-check').HealthRunResult> {
+    await this.ctx.ready();
+    return this.containers.healthcheckRun(ref);
   }
 
   /** Exit command of conmon: never throws for a container that is already gone. */

@@ -141,6 +141,9 @@ export async function buildInfo(ctx: EngineContext, containers: ContainerManager
   }
   if (!pasta && !slirp) warnings.push('neither pasta (package passt) nor slirp4netns is installed: containers can only use --network host or none');
   if (!aardvark) warnings.push('aardvark-dns is not installed: containers on user-defined networks cannot find each other by name (install aardvark-dns)');
+  const {userManagerRunning, NO_SCHEDULER_HINT} = require('../runtime/health-check') as typeof import('../runtime/health-check');
+  const healthScheduler = userManagerRunning() ? 'systemd' : 'none';
+  if (healthScheduler === 'none') warnings.push(`health checks: ${NO_SCHEDULER_HINT}`);
   const list = containers.list();
   const running = list.filter((s) => isRunning(s.state)).length;
   const pause = ctx.session?.current();
@@ -156,6 +159,7 @@ export async function buildInfo(ctx: EngineContext, containers: ContainerManager
       conmon: {package: 'conmon', path: conmon ?? '', version: conmonVersion},
       distribution: release,
       hostname: os.hostname(),
+      healthcheckScheduler: healthScheduler,
       idMappings: {uidmap: idMap(maps.uidMap), gidmap: idMap(maps.gidMap)},
       kernel: os.release(),
       logDriver: 'k8s-file',

@@ -36,6 +36,9 @@ import type {AttachConnection, AttachIO} from './attach-socket';
 import {checkBindSources, parseMounts} from './mount-options';
 import * as runner from '../process/runner';
 import {randomBytes} from 'node:crypto';
+import {resolveHealthcheck, type HealthFlags} from './health-config';
+import {HealthChecker, readHealth, warnIfUnscheduled, type HealthRunResult} from './health-check';
+import {checkCidfile, writeCidfile} from './cidfile';
 
 export interface CreateOptions {
   image: string;
@@ -84,15 +87,36 @@ export interface CreateOptions {
   userns?: string;
   uidmap?: string[];
   gidmap?: string[];
+  /** --health-* and --no-healthcheck */
+  health?: HealthFlags;
+  /** --cidfile: the new container's id is written there */
+  cidfile?: string;
+  /** --replace: a container already holding --name is removed first */
+  replace?: boolean;
 }
 
 export const VERSION = (require('../../../package.json') as {version: string}).version;
 
 export class ContainerManager {
   readonly network: ContainerNetwork;
+  readonly health: HealthChecker;
 
   constructor(private readonly ctx: EngineContext) {
     this.network = new ContainerNetwork(ctx);
+    this.health = new HealthChecker(ctx, {
+      exec: async (id, argv, timeoutMs) => {
+        let output = '';
+        const collect = (b: Buffer) => (output += b.toString());
+        const r = await this.exec(id, {command: argv, env: [], privileged: false, detach: false, interactive: false}, {stdin: 'ignore', stdout: collect, stderr: collect, timeoutMs});
+        return {code: r.code, output, timedOut: r.timedOut === true};
+      },
+      kill: (id) => this.kill(id, 'SIGKILL'),
+      stop: (id) => this.stop(id),
+      restart: async (id) => {
+        await this.stop(id);
+        await this.start(id);
+      },
+    });
   }
 
   // ---- create ----
@@ -107,12 +131,18 @@ export class ContainerManager {
     const log = this.logConfig(o);
     const userns = parseUserns(o.userns, o.uidmap, o.gidmap);
     const driver = userns.mode === 'host' ? (await this.ctx.driver()).name : await this.idmapDriver(userns.mode);
+    if (o.cidfile) checkCidfile(o.cidfile, o.replace === true);
+    if (o.replace && o.name) {
+      const holder = this.ctx.containers.names.lookup(o.name);
+      if (holder && this.ctx.containers.exists(holder)) await this.remove(holder, {force: true});
+    }
     // The images lock keeps `rmi` from removing the image between lookup and the record's creation.
     // Locks are taken in one order: images, then userns-auto, then volumes.
-    return withLock(this.ctx.images.lockFile, () => {
+    const created = await withLock(this.ctx.images.lockFile, () => {
       const image = this.ctx.images.resolve(o.image);
       const fields = this.resolveFields(o, image);
       const netFields = this.networkFields(o, net, Object.keys(image.config.config?.ExposedPorts ?? {}));
+      const health = resolveHealthcheck(o.health ?? {}, image.config.config?.Healthcheck ?? undefined);
       const cv = require('../volume/container-volumes') as typeof import('../volume/container-volumes');
       const wanted = cv.completeMounts(this.ctx, ownMounts, image, o.volumesFrom ?? []);
       const write = (autoStart?: number) => cv.withContainerVolumes(this.ctx, wanted, (mounts) => {
@@ -123,6 +153,7 @@ export class ContainerManager {
           ...fields, ...netFields, user, mounts, imageId: image.id, imageName: image.names[0] ?? image.id, env: mergeEnv(image.config.config?.Env, env),
           labels: {...(image.config.config?.Labels ?? {}), ...labels}, readOnly: o.readOnly, capAdd: o.capAdd, capDrop: o.capDrop,
           init: o.init, hostname: o.hostname, autoRemove: o.rm, tty: o.tty || undefined, interactive: o.interactive || undefined,
+          healthcheck: health.config, healthOnFailure: health.config ? health.onFailure : undefined,
           createCommand: o.createCommand, driver, name: o.name, log, ...(maps ? {userns: maps} : {}),
         });
       });
@@ -131,6 +162,16 @@ export class ContainerManager {
       const {withAutoRange} = require('./userns-allocation') as typeof import('./userns-allocation');
       return withAutoRange(this.ctx.paths.root, this.ctx.containers, userns.size ?? AUTO_DEFAULT_SIZE, Math.min(mappedSize(pause.uidMap), mappedSize(pause.gidMap)), write);
     }, 'images');
+    if (o.cidfile) {
+      try {
+        writeCidfile(o.cidfile, created.id);
+      } catch (e) {
+        await this.remove(created.id, {force: true}).catch(() => undefined);
+        throw e;
+      }
+    }
+    if (created.healthcheck) warnIfUnscheduled(created.name, created.healthcheck.Interval);
+    return created;
   }
 
   /** The log driver and options a container made from `o` gets (checked: a bad option or an unusable driver throws). */
@@ -283,6 +324,7 @@ export class ContainerManager {
           attachedPid: opts.attached ? process.pid : undefined, restartCount: st.restartCount, startingPid: undefined,
         };
         this.ctx.containers.writeState(c.id, st);
+        if (c.healthcheck) await this.health.started(c, userdata, this.selfArgv()).catch((e: Error) => log.warn(`health check of ${c.name}: ${e.message}`));
         return st;
       } catch (e) {
         // Leave a clean "created" container: no mount, no runtime state, no network helper.
@@ -356,6 +398,18 @@ export class ContainerManager {
       if (own !== undefined) return own;
     }
     return image ? this.readImageFile(image, `etc/${name}`) : undefined;
+  }
+
+  /** This burrow, told where storage is: how a process started elsewhere (a systemd timer) calls back. */
+  private selfArgv(): string[] {
+    return [process.execPath, path.resolve(__dirname, '../../../bin/burrow'), '--root', this.ctx.paths.root, '--runroot', this.ctx.paths.runroot];
+  }
+
+  /** `healthcheck run`: one check of a running container, recorded, with its on-failure action. */
+  async healthcheckRun(ref: string): Promise<HealthRunResult> {
+    const v = this.ctx.containers.resolve(ref);
+    const st = observedState(v, this.ctx.exitDir);
+    return this.health.run(v.config, isRunning(st), st.startedAt, v.config.healthOnFailure ?? 'none');
   }
 
   /** Reads a file of the image's merged view from the top layer down, without mounting anything. */
@@ -471,6 +525,7 @@ export class ContainerManager {
 
   private async cleanupLocked(v: ContainerView, st: ContainerState): Promise<ContainerState> {
     const c = v.config;
+    if (c.healthcheck) await this.health.stopped(c, this.ctx.containers.userdataDir(c.id)).catch(() => undefined);
     await this.network.detach(c, st.network).catch((e: Error) => log.warn(`network cleanup of ${c.name}: ${e.message}`));
     // The mount table, not the state file, decides: a crash between mounting and recording leaves a mount.
     await this.unmountExtra(c);
@@ -557,7 +612,9 @@ export class ContainerManager {
 
   private snapshot(v: ContainerView, perNetwork?: Map<string, string | undefined>): ContainerSnapshot {
     const state = observedState(v, this.ctx.exitDir);
-    return {config: v.config, state, networkProblem: isRunning(state) ? this.network.problem(state.network, perNetwork) : undefined};
+    const running = isRunning(state);
+    const health = v.config.healthcheck ? readHealth(this.ctx.containers.userdataDir(v.config.id)) : undefined;
+    return {config: v.config, state, networkProblem: running ? this.network.problem(state.network, perNetwork) : undefined, health};
   }
 
   // ---- top ----
@@ -595,7 +652,7 @@ export class ContainerManager {
    * detach, to the session id once it started). The container's lock is held only while reading it.
    * With a terminal (-t) the session is run by a conmon of its own and `io` talks to it.
    */
-  async exec(ref: string, o: ExecOptions, stdio: {stdin: 'inherit' | 'ignore'; stderr?: (b: Buffer) => void} = {stdin: 'ignore'}, io?: AttachIO): Promise<{code: number; session: string; detached?: boolean}> {
+  async exec(ref: string, o: ExecOptions, stdio: ExecStdio = {stdin: 'ignore'}, io?: AttachIO): Promise<{code: number; session: string; detached?: boolean; timedOut?: boolean}> {
     const v = this.ctx.containers.resolve(ref);
     const st = observedState(v, this.ctx.exitDir);
     if (!isRunning(st) || !st.runtime) {
@@ -623,7 +680,16 @@ export class ContainerManager {
       }
       const argv = await this.ctx.priv.wrap([st.runtime, '--root', this.ctx.runtimeRoot, '--log', files.logFile, '--log-format', 'json',
         'exec', ...(o.detach ? ['--detach'] : []), '--pid-file', files.pidFile, '--process', files.processFile, c.id]);
-      const child = runner.start(argv, {stdio: [o.interactive ? stdio.stdin : 'ignore', o.detach ? 'ignore' : 'inherit', o.detach ? 'ignore' : 'pipe'], env: this.ctx.priv.childEnv()});
+      const child = runner.start(argv, {stdio: [o.interactive ? stdio.stdin : 'ignore', o.detach ? 'ignore' : stdio.stdout ? 'pipe' : 'inherit', o.detach ? 'ignore' : 'pipe'], env: this.ctx.priv.childEnv()});
+      if (stdio.stdout) child.stdout?.on('data', stdio.stdout);
+      let timedOut = false;
+      // The runtime's exec client does not take the process with it when killed: the process itself goes.
+      const timer = stdio.timeoutMs === undefined ? undefined : setTimeout(() => {
+        timedOut = true;
+        const pid = fs.existsSync(files.pidFile) ? fs.readFileSync(files.pidFile, 'utf8').trim() : '';
+        if (/^\d+$/.test(pid)) this.ctx.priv.run(['kill', '-KILL', pid], {okStatuses: [0, 1]}).catch(() => undefined);
+        else child.kill('SIGKILL');
+      }, stdio.timeoutMs);
       // The process's stderr goes through; runc's own "exec failed" line (also in its log) does not,
       // since it becomes the one-line error below.
       child.stderr?.on('data', (b: Buffer) => {
@@ -633,11 +699,11 @@ export class ContainerManager {
         child.on('error', reject);
         // 'close', not 'exit': the last of the process's stderr may still be in the pipe at exit.
         child.on('close', (status, signal) => resolve(status ?? 128 + (signal ? os.constants.signals[signal] : 0)));
-      });
+      }).finally(() => clearTimeout(timer));
       const failed = execFailure(files.logFile);
-      if (failed) throw failed;
+      if (failed && !timedOut) throw failed;
       keep = o.detach;
-      return {code, session};
+      return {code, session, timedOut};
     } finally {
       // A detached session keeps its directory (pid file) so inspect lists it while it runs.
       if (!keep) fs.rmSync(files.dir, {recursive: true, force: true});
@@ -711,6 +777,14 @@ export class ContainerManager {
       if (isRunning(st) && st.network) this.ctx.containers.writeState(id, {...st, network: await this.network.disconnect(c, st.network, def.name)});
     });
   }
+}
+
+/** Where a non-terminal exec's streams go: the caller's callbacks (else stdout is inherited), and a time limit. */
+export interface ExecStdio {
+  stdin: 'inherit' | 'ignore';
+  stdout?: (b: Buffer) => void;
+  stderr?: (b: Buffer) => void;
+  timeoutMs?: number;
 }
 
 /** $1 runtime (may be empty), $2 runtime root, $3 id, $4 directory, then mount points, deepest first. */

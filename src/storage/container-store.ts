@@ -16,6 +16,7 @@ import type {NetworkState} from '../network/container-network';
 import type {ContainerMount} from '../runtime/mount-options';
 import type {LogConfig} from '../runtime/log-config';
 import type {ContainerUserns} from '../runtime/userns';
+import type {HealthConfig, HealthOnFailure} from '../runtime/health-config';
 
 
 export interface ContainerConfig {
@@ -63,6 +64,9 @@ export interface ContainerConfig {
   /** -i: the process's stdin stays open for attached clients */
   interactive?: boolean;
   createCommand: string[];
+  /** --health-* (or the image's HEALTHCHECK), Podman's inspect shape; absent: no health check */
+  healthcheck?: HealthConfig;
+  healthOnFailure?: HealthOnFailure;
   /** storage driver used for the rootfs */
   driver: string;
   /** log driver and options; absent: k8s-file at logPath() */

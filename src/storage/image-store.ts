@@ -28,6 +28,8 @@ export interface ImageRuntimeConfig {
   WorkingDir?: string;
   Labels?: Record<string, string>;
   StopSignal?: string;
+  /** Docker's HEALTHCHECK (OCI images may carry it too) */
+  Healthcheck?: import('../runtime/health-config').HealthConfig;
 }
 
 export interface OciImageConfig {

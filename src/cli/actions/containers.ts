@@ -32,6 +32,12 @@ function createOptions(f: Record<string, unknown>, image: string, command: strin
     tty: f.tty === true, interactive: f.interactive === true,
     logDriver: f['log-driver'] as string | undefined, logOpts: strs(f['log-opt']),
     userns: f.userns as string | undefined, uidmap: strs(f.uidmap), gidmap: strs(f.gidmap),
+    health: {
+      cmd: f['health-cmd'] as string | undefined, interval: f['health-interval'] as string | undefined, retries: intFlag(f['health-retries'], 'health-retries'),
+      startPeriod: f['health-start-period'] as string | undefined, timeout: f['health-timeout'] as string | undefined,
+      onFailure: f['health-on-failure'] as string | undefined, none: f['no-healthcheck'] === true,
+    },
+    cidfile: f.cidfile as string | undefined, replace: f.replace === true,
   };
 }
 
@@ -176,8 +182,9 @@ export const restart: Action = async ({flags, argv}, cli) => {
 };
 
 export const rm: Action = async ({flags, argv}, cli) => {
-  if (!flags.all) need(argv);
-  const reports = await cli.engine().remove(argv, {force: flags.force === true, all: flags.all === true, ignore: flags.ignore === true, volumes: flags.volumes === true});
+  const cidfiles = strs(flags.cidfile);
+  if (!flags.all && cidfiles.length === 0) need(argv);
+  const reports = await cli.engine().remove(argv, {force: flags.force === true, all: flags.all === true, ignore: flags.ignore === true, volumes: flags.volumes === true, cidfiles});
   for (const r of reports) if (!r.error) cli.out(`${flags.all ? r.value : r.ref}\n`);
   reportErrors(reports);
   // Podman: 1 when a container does not exist, 2 when one is running.
@@ -253,4 +260,13 @@ export function inspectAs(type: 'all' | 'container' | 'image'): Action {
 
 export const cleanup: Action = async ({args}, cli) => {
   await cli.engine().cleanup(args.container!);
+};
+
+/** Podman prints the status and exits 1 when the check failed; 0 and nothing when it passed. */
+export const healthcheckRun: Action = async ({args}, cli) => {
+  const r = await cli.engine().healthcheckRun(args.container!);
+  if (!r.passed) {
+    cli.out('unhealthy\n');
+    process.exitCode = 1;
+  }
 };

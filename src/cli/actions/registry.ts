@@ -34,6 +34,7 @@ export const ACTIONS: Record<string, ActionEntry> = {
   inspect: {load: () => containers().inspectAs('all')},
   'container:inspect': {load: () => containers().inspectAs('container')},
   'container:cleanup': {load: () => containers().cleanup},
+  'healthcheck:run': {load: () => containers().healthcheckRun},
   import: {load: () => images().importImage},
   images: {load: () => images().images},
   rmi: {load: () => images().rmi},
