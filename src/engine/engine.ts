@@ -459,6 +459,12 @@ export class Engine {
     return loadArchive(this.ctx, o);
   }
 
+  /** `cp`: between a container and the host, two containers, or a tar stream. */
+  copy(src: string, dest: string, o: import('../runtime/copy/container-copy').CopyOptions): Promise<void> {
+    const {copy} = require('../runtime/copy/container-copy') as typeof import('../runtime/copy/container-copy');
+    return copy(this.ctx, src, dest, o);
+  }
+
   /** Writes a tar of the container's filesystem; returns the container id. */
   exportContainer(ref: string, o: import('../image/archive/rootfs-export').ExportOptions): Promise<string> {
     const {exportContainer} = require('../image/archive/rootfs-export') as typeof import('../image/archive/rootfs-export');

@@ -14,6 +14,7 @@ const system = () => require('./system') as typeof import('./system');
 const registries = () => require('./registries') as typeof import('./registries');
 const archives = () => require('./archives') as typeof import('./archives');
 const networks = () => require('./networks') as typeof import('./networks');
+const files = () => require('./files') as typeof import('./files');
 
 export const ACTIONS: Record<string, ActionEntry> = {
   run: {load: () => containers().run, passThrough: 'after-first'},
@@ -40,6 +41,7 @@ export const ACTIONS: Record<string, ActionEntry> = {
   save: {load: () => archives().save},
   load: {load: () => archives().load},
   export: {load: () => archives().exportContainer},
+  cp: {load: () => files().cp},
   'image:inspect': {load: () => containers().inspectAs('image')},
   history: {load: () => images().history},
   'image:exists': {load: () => images().imageExists},
