@@ -459,6 +459,32 @@ export class Engine {
     return loadArchive(this.ctx, o);
   }
 
+  /** `mount`: each container's rootfs mounted (inside `burrow unshare`); the mount points. */
+  async mount(refs: string[]): Promise<ItemReport[]> {
+    const m = require('../runtime/rootfs-mounts') as typeof import('../runtime/rootfs-mounts');
+    m.checkMountAllowed(this.ctx, 'mount');
+    return this.each(refs, (ref) => m.mountContainer(this.ctx, ref));
+  }
+
+  unmount(refs: string[], force: boolean): Promise<ItemReport[]> {
+    const m = require('../runtime/rootfs-mounts') as typeof import('../runtime/rootfs-mounts');
+    return this.each(refs, (ref) => m.unmountContainer(this.ctx, ref, force));
+  }
+
+  /** Mounted containers (`all`: every container, for `mount -a`). */
+  mountedContainers(all: boolean): import('../runtime/rootfs-mounts').MountedContainer[] {
+    const m = require('../runtime/rootfs-mounts') as typeof import('../runtime/rootfs-mounts');
+    if (all) return this.ctx.containers.list().map((v) => ({id: v.config.id, names: [v.config.name], mountpoint: ''}));
+    m.checkMountAllowed(this.ctx, 'mount');
+    return m.mountedContainers(this.ctx);
+  }
+
+  /** `diff`: a container's changes against its image, or an image's top layer against the rest. */
+  diff(ref: string): Promise<import('../runtime/changes/layer-changes').Change[]> {
+    const {diff} = require('../runtime/changes/container-diff') as typeof import('../runtime/changes/container-diff');
+    return diff(this.ctx, ref);
+  }
+
   /** `cp`: between a container and the host, two containers, or a tar stream. */
   copy(src: string, dest: string, o: import('../runtime/copy/container-copy').CopyOptions): Promise<void> {
     const {copy} = require('../runtime/copy/container-copy') as typeof import('../runtime/copy/container-copy');

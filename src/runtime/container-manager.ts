@@ -21,6 +21,7 @@ import {normalizeDescriptors, topRows} from './container-top';
 import {writeContainerFiles} from './container-files';
 import {startConmon} from './conmon';
 import {mountRootfs, mountsUnder, unmountRootfs, type DriverName} from './rootfs-driver';
+import {userMounted} from './rootfs-mounts';
 import {isRunning, observedState, readExitFile} from './container-state';
 import {normalizeSignal} from './signals';
 import {findTool} from './host-tools';
@@ -189,7 +190,8 @@ export class ContainerManager {
       const image = this.ctx.images.get(c.imageId);
       if (!image) throw new NoSuchObjectError(`image ${c.imageId} of container ${c.name} is gone`, {hint: 'remove the container and create it again'});
       const lowers = image.layers.map((l) => this.ctx.layers.diffDir(l.diffId));
-      await mountRootfs(this.ctx.priv, c.driver as DriverName, {
+      // A rootfs the user mounted (`burrow mount`) is used as it is.
+      if (!userMounted(st) || (await mountsUnder(this.ctx.priv, merged)).length === 0) await mountRootfs(this.ctx.priv, c.driver as DriverName, {
         lowers, upper: path.join(this.ctx.containers.containerDir(c.id), 'diff'), work: path.join(this.ctx.containers.containerDir(c.id), 'work'),
         merged, empty: path.join(this.ctx.containers.containerDir(c.id), 'work'),
       });
@@ -229,7 +231,7 @@ export class ContainerManager {
         // Leave a clean "created" container: no mount, no runtime state, no network helper.
         await this.network.detach(c, st.network).catch(() => undefined);
         await this.ctx.priv.run([runtime.path, '--root', this.ctx.runtimeRoot, 'delete', '--force', c.id], {okStatuses: [0, 1]}).catch(() => undefined);
-        await unmountRootfs(this.ctx.priv, c.driver as DriverName, merged).catch(() => undefined);
+        if (!userMounted(st)) await unmountRootfs(this.ctx.priv, c.driver as DriverName, merged).catch(() => undefined);
         this.ctx.containers.writeState(c.id, {...st, status: 'created', mounted: false, runtime: undefined, startingPid: undefined, network: undefined, error: (e as Error).message});
         throw e;
       }
@@ -363,11 +365,11 @@ export class ContainerManager {
     const c = v.config;
     await this.network.detach(c, st.network).catch((e: Error) => log.warn(`network cleanup of ${c.name}: ${e.message}`));
     // The mount table, not the state file, decides: a crash between mounting and recording leaves a mount.
-    await unmountRootfs(this.ctx.priv, c.driver as DriverName, path.join(this.ctx.containers.containerDir(c.id), 'merged'));
+    if (!userMounted(st)) await unmountRootfs(this.ctx.priv, c.driver as DriverName, path.join(this.ctx.containers.containerDir(c.id), 'merged'));
     if (st.runtime) {
       await this.ctx.priv.run([st.runtime, '--root', this.ctx.runtimeRoot, 'delete', '--force', c.id], {okStatuses: [0, 1]}).catch(() => undefined);
     }
-    const next: ContainerState = {...st, mounted: false, runtime: undefined, pid: undefined, conmonPid: undefined, network: undefined};
+    const next: ContainerState = {...st, mounted: userMounted(st), runtime: undefined, pid: undefined, conmonPid: undefined, network: undefined};
     this.ctx.containers.writeState(c.id, next);
     return next;
   }
@@ -418,7 +420,7 @@ export class ContainerManager {
     for (const s of list) {
       const unattended = s.state.status === 'exited' && (s.state.attachedPid === undefined || !isAlive(s.state.attachedPid));
       // An exited container whose stored state still says running (or mounted) was never cleaned up.
-      const stale = s.config.autoRemove || s.state.mounted === true || s.state.runtime !== undefined;
+      const stale = s.config.autoRemove || (s.state.mounted === true && !userMounted(s.state)) || s.state.runtime !== undefined;
       if (unattended && stale) {
         await this.cleanup(s.config.id).catch(() => undefined);
         changed = true;

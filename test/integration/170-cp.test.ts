@@ -184,3 +184,55 @@ describe('cp: copying files between containers and the host', function () {
     }
   });
 });
+
+describe('diff, mount and unmount', function () {
+  this.timeout(120_000);
+  before(() => ensureDemoImage());
+  after(() => {
+    burrow(['rm', '-f', 'diff-ctr', 'mnt-ctr']);
+  });
+
+  it('diff lists what the container added, changed and deleted (whiteouts and opaque directories)', () => {
+    ok(['run', '--name', 'diff-ctr', 'localhost/demo', 'sh', '-c',
+      'mkdir /newdir && echo x > /newdir/f && echo >> /etc/group && rm /bin/ls && rm -rf /usr/bin && mkdir /usr/bin && touch /usr/bin/only']);
+    const lines = ok(['diff', 'diff-ctr']).trim().split('\n');
+    expect(lines).to.include.members(['A /newdir', 'A /newdir/f', 'C /etc', 'C /etc/group', 'C /bin', 'D /bin/ls', 'D /usr/bin', 'A /usr/bin/only']);
+    expect(lines).to.not.include('A /etc/passwd');
+    const json = JSON.parse(ok(['diff', '--format', 'json', 'diff-ctr'])) as {added: string[]; changed: string[]; deleted: string[]};
+    expect(json.deleted).to.include.members(['/bin/ls', '/usr/bin']);
+    expect(json.added).to.include('/newdir/f');
+    expect(json.changed).to.include('/etc/group');
+    // an image: its top (here: only) layer, all added
+    expect(ok(['diff', 'localhost/demo']).split('\n')).to.include('A /bin/busybox');
+    const missing = burrow(['diff', 'no-such-thing']);
+    expect(missing.status).to.equal(125);
+    expect(missing.stderr).to.match(/no container or image/);
+  });
+
+  it('mount is refused outside burrow unshare, works inside, and counts so a running rootfs stays mounted', () => {
+    ok(['create', '--name', 'mnt-ctr', 'localhost/demo', 'sleep', '600']);
+    const refused = burrow(['mount', 'mnt-ctr']);
+    expect(refused.status).to.equal(125);
+    expect(refused.stderr).to.contain('must execute `burrow unshare` first');
+    const id = ok(['inspect', '--format', '{{.Id}}', 'mnt-ctr']).trim();
+    const inside = (script: string) => ok(['unshare', 'sh', '-c', script], {env: {B: bin, RR: runRoot}}).trim();
+    const mp = inside('"$B" --runroot "$RR" mount mnt-ctr');
+    expect(mp).to.match(/\/containers\/[0-9a-f]{64}\/merged$/);
+    expect(inside(`ls ${mp}/bin/busybox`)).to.equal(`${mp}/bin/busybox`);
+    expect(inside('"$B" --runroot "$RR" mount')).to.equal(`${id.slice(0, 12)}  ${mp}`);
+    expect(JSON.parse(inside('"$B" --runroot "$RR" mount --format json'))).to.deep.equal([{id, names: ['mnt-ctr'], mountpoint: mp}]);
+    // started while mounted, stopped: the user's mount stays
+    ok(['start', 'mnt-ctr']);
+    const running = burrow(['unshare', 'sh', '-c', '"$B" --runroot "$RR" unmount mnt-ctr'], {env: {B: bin, RR: runRoot}});
+    expect(running.status).to.equal(0);
+    expect(storageMounts().filter((m) => m === mp)).to.have.length(1); // running: still mounted
+    const again = burrow(['unshare', 'sh', '-c', '"$B" --runroot "$RR" unmount mnt-ctr'], {env: {B: bin, RR: runRoot}});
+    expect(again.status).to.equal(125);
+    expect(again.stderr).to.contain('as it is running');
+    inside('"$B" --runroot "$RR" mount mnt-ctr');
+    ok(['stop', '-t', '0', 'mnt-ctr']);
+    expect(storageMounts().filter((m) => m === mp)).to.have.length(1);
+    expect(inside('"$B" --runroot "$RR" unmount mnt-ctr')).to.equal(id);
+    expect(storageMounts().filter((m) => m === mp)).to.deep.equal([]);
+  });
+});
