@@ -3,7 +3,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import {BurrowError, InvalidInputError, NoSuchObjectError} from '../errors';
+import {BurrowError, HostConfigError, InvalidInputError, NoSuchObjectError} from '../errors';
 import {EngineContext, type GlobalOptions} from './context';
 import {ContainerManager, VERSION, type CreateOptions} from '../runtime/container-manager';
 import {ImageService, imageDigest, repoDigests, type ImportOptions, type PruneReport, type RemoveReport} from '../image/image-service';
@@ -13,7 +13,7 @@ import {followLog, readLog, tailRecords, type LogRecord} from '../runtime/k8s-lo
 import {matchesFilters, parseFilters} from './container-filter';
 import {buildInfo} from './info';
 import * as runner from '../process/runner';
-import {isRunning, observedState} from '../runtime/container-state';
+import {isPaused, isRunning, observedState} from '../runtime/container-state';
 import {splitName} from '../image/reference';
 import {humanSize, timeAgo} from '../format/human';
 import type {RegistryOptions, RegistrySession} from '../registry/registry-session';
@@ -457,6 +457,18 @@ export class Engine {
   loadImages(o: import('../image/archive/archive-load').LoadOptions): Promise<{format: string; images: import('../image/archive/archive-load').LoadedImage[]}> {
     const {loadArchive} = require('../image/archive/archive-load') as typeof import('../image/archive/archive-load');
     return loadArchive(this.ctx, o);
+  }
+
+  /** `pause`/`unpause` (undefined refs: every container that can be); refused at once on a host that cannot freeze. */
+  async setPaused(refs: string[] | undefined, pause: boolean): Promise<ItemReport[]> {
+    const f = require('../runtime/freezer') as typeof import('../runtime/freezer');
+    const support = f.freezeSupport(f.hostCgroups(this.ctx.identity.rootless, this.ctx.identity.uid));
+    if (!support.ok) throw new HostConfigError(`cannot ${pause ? 'pause' : 'unpause'} containers here: ${support.reason}`, {hint: support.hint});
+    const targets = refs ?? this.containers.list().filter((s) => isPaused(s.state) !== pause && isRunning(s.state)).map((s) => s.config.id);
+    return this.each(targets, async (ref) => {
+      await f.setPaused(this.ctx, ref, pause);
+      return ref;
+    });
   }
 
   /** `mount`: each container's rootfs mounted (inside `burrow unshare`); the mount points. */

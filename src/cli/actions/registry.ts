@@ -15,6 +15,7 @@ const registries = () => require('./registries') as typeof import('./registries'
 const archives = () => require('./archives') as typeof import('./archives');
 const networks = () => require('./networks') as typeof import('./networks');
 const files = () => require('./files') as typeof import('./files');
+const processState = () => require('./process-state') as typeof import('./process-state');
 
 export const ACTIONS: Record<string, ActionEntry> = {
   run: {load: () => containers().run, passThrough: 'after-first'},
@@ -45,6 +46,8 @@ export const ACTIONS: Record<string, ActionEntry> = {
   diff: {load: () => files().diff},
   mount: {load: () => files().mount},
   unmount: {load: () => files().unmount},
+  pause: {load: () => processState().pause},
+  unpause: {load: () => processState().unpause},
   'image:inspect': {load: () => containers().inspectAs('image')},
   history: {load: () => images().history},
   'image:exists': {load: () => images().imageExists},
