@@ -471,6 +471,12 @@ export class Engine {
     });
   }
 
+  /** `stats`: a sampler of the containers named (none: the running ones; `all`: every one). */
+  statsSampler(refs: string[], all: boolean): import('../runtime/stats/stats-sampler').StatsSampler {
+    const {StatsSampler} = require('../runtime/stats/stats-sampler') as typeof import('../runtime/stats/stats-sampler');
+    return new StatsSampler(this.ctx, refs, all);
+  }
+
   /** `mount`: each container's rootfs mounted (inside `burrow unshare`); the mount points. */
   async mount(refs: string[]): Promise<ItemReport[]> {
     const m = require('../runtime/rootfs-mounts') as typeof import('../runtime/rootfs-mounts');

@@ -22,8 +22,8 @@ export function timeAgo(iso: string | undefined, now = Date.now()): string {
   return `${humanDuration(now - Date.parse(iso))} ago`;
 }
 
-/** go-units HumanSizeWithPrecision(size, 3): decimal units, three significant digits. */
-export function humanSize(bytes: number): string {
+/** go-units HumanSizeWithPrecision(size, precision): decimal units, three significant digits by default (HumanSize uses four). */
+export function humanSize(bytes: number, precision = 3): string {
   const units = ['B', 'kB', 'MB', 'GB', 'TB', 'PB', 'EB', 'ZB', 'YB'];
   let size = bytes;
   let i = 0;
@@ -31,11 +31,11 @@ export function humanSize(bytes: number): string {
     size /= 1000;
     i++;
   }
-  return `${formatG(size)} ${units[i]}`;
+  return `${formatG(size, precision)} ${units[i]}`;
 }
 
-/** Go's %.3g: three significant digits, no trailing zeros. */
-function formatG(n: number): string {
+/** Go's %.Ng: N significant digits, no trailing zeros. */
+function formatG(n: number, digits: number): string {
   if (n === 0) return '0';
-  return String(Number(n.toPrecision(3)));
+  return String(Number(n.toPrecision(digits)));
 }

@@ -48,6 +48,7 @@ export const ACTIONS: Record<string, ActionEntry> = {
   unmount: {load: () => files().unmount},
   pause: {load: () => processState().pause},
   unpause: {load: () => processState().unpause},
+  stats: {load: () => processState().stats},
   'image:inspect': {load: () => containers().inspectAs('image')},
   history: {load: () => images().history},
   'image:exists': {load: () => images().imageExists},
