@@ -102,7 +102,7 @@ function userRuntimeDir(env: NodeJS.ProcessEnv, id: HostIdentity, stat: (p: stri
   const xdg = env.XDG_RUNTIME_DIR;
   if (xdg) {
     const st = stat(xdg);
-    if (st && st.isDirectory() && ownedByUs(st.uid, id.uid)) return xdg;
+    if (st && st.isDirectory() && ownedByUs(st.uid, id.uid, env)) return xdg;
     notes.push(`XDG_RUNTIME_DIR=${xdg} is ${st ? `owned by uid ${st.uid}, not you (${id.uid})` : 'missing'}; not using it`);
   } else {
     notes.push('XDG_RUNTIME_DIR is not set (su, sudo -u, cron or ssh without a login session)');
@@ -116,8 +116,9 @@ function userRuntimeDir(env: NodeJS.ProcessEnv, id: HostIdentity, stat: (p: stri
  * Inside burrow's user namespace (`burrow unshare`, exit commands) the user's files show as owned by
  * the namespace's root, which is who we are there; the host uid is what they show outside.
  */
-function ownedByUs(owner: number, hostUid: number): boolean {
-  return owner === hostUid || owner === process.geteuid!();
+function ownedByUs(owner: number, hostUid: number, env: NodeJS.ProcessEnv = process.env): boolean {
+  const insideAs = env._BURROW_HOST_UID !== undefined && process.geteuid!() === 0 ? Number(env._BURROW_HOST_UID) : undefined;
+  return owner === hostUid || (insideAs === hostUid && owner === 0);
 }
 
 /**
