@@ -40,7 +40,6 @@ interface ContainerRoot {
 
 export async function copy(ctx: EngineContext, srcArg: string, destArg: string, o: CopyOptions): Promise<void> {
   await ctx.ready();
-  await prepareCopier(ctx);
   const src = parseCopyEndpoint(srcArg);
   const dest = parseCopyEndpoint(destArg);
   if (src.container === undefined && dest.container === undefined) {
@@ -73,7 +72,7 @@ async function containerToContainer(ctx: EngineContext, src: CopyEndpoint, dest:
   const b = ctx.containers.resolve(dest.container!).config.id;
   if (a === b) {
     return inContainer(ctx, a, async (r) => {
-      const getter = startCopier(ctx, {op: 'get', root: r.root, binds: r.binds, path: src.path, followLink: o.followLink}, 'get');
+      const getter = await startCopier(ctx, {op: 'get', root: r.root, binds: r.binds, path: src.path, followLink: o.followLink}, 'get');
       await putFrom(ctx, r, dest.path, Readable.from(getter.child.stdout!), o, endsWithSlashDot(src.path), getter);
     });
   }
@@ -81,13 +80,13 @@ async function containerToContainer(ctx: EngineContext, src: CopyEndpoint, dest:
   const [first, second] = a < b ? [a, b] : [b, a];
   await inContainer(ctx, first, (r1) => inContainer(ctx, second, async (r2) => {
     const [rs, rd] = first === a ? [r1, r2] : [r2, r1];
-    const getter = startCopier(ctx, {op: 'get', root: rs.root, binds: rs.binds, path: src.path, followLink: o.followLink}, 'get');
+    const getter = await startCopier(ctx, {op: 'get', root: rs.root, binds: rs.binds, path: src.path, followLink: o.followLink}, 'get');
     await putFrom(ctx, rd, dest.path, Readable.from(getter.child.stdout!), o, endsWithSlashDot(src.path), getter);
   }));
 }
 
 async function copyOut(ctx: EngineContext, r: ContainerRoot, srcPath: string, destPath: string, o: CopyOptions): Promise<void> {
-  const getter = startCopier(ctx, {op: 'get', root: r.root, binds: r.binds, path: srcPath, followLink: o.followLink}, 'get');
+  const getter = await startCopier(ctx, {op: 'get', root: r.root, binds: r.binds, path: srcPath, followLink: o.followLink}, 'get');
   const consume = destPath === '-'
     ? pipeline(getter.child.stdout!, (o.stdout ?? process.stdout) as Writable, {end: false})
     : receiveTree(readTar(getter.child.stdout!), path.resolve(destPath) + (hasTrailingSlash(destPath) ? '/' : ''), {
@@ -98,7 +97,7 @@ async function copyOut(ctx: EngineContext, r: ContainerRoot, srcPath: string, de
 
 async function copyIn(ctx: EngineContext, r: ContainerRoot, srcPath: string, destPath: string, o: CopyOptions): Promise<void> {
   if (srcPath === '-') {
-    const putter = startCopier(ctx, putRequest(ctx, r, destPath, o, {archive: true}), 'put');
+    const putter = await startCopier(ctx, putRequest(ctx, r, destPath, o, {archive: true}), 'put');
     // The stream is the user's (or anyone's): it goes through the layer sanitizer, and the copier only
     // ever reads what the sanitizer wrote anew.
     const feed = sanitizeLayer(o.stdin as AsyncIterable<Buffer> ?? process.stdin, putter.child.stdin!, {whiteouts: 'keep'});
@@ -123,7 +122,7 @@ async function copyIn(ctx: EngineContext, r: ContainerRoot, srcPath: string, des
 }
 
 async function putFrom(ctx: EngineContext, r: ContainerRoot, destPath: string, stream: Readable, o: CopyOptions, contentsOnly: boolean, upstream?: Copier): Promise<void> {
-  const putter = startCopier(ctx, putRequest(ctx, r, destPath, o, {archive: false, contentsOnly}), 'put');
+  const putter = await startCopier(ctx, putRequest(ctx, r, destPath, o, {archive: false, contentsOnly}), 'put');
   await settle(pipeline(stream, putter.child.stdin!), upstream ? [upstream, putter] : [putter]);
 }
 
@@ -145,10 +144,10 @@ interface Copier {
   done: Promise<void>;
 }
 
-function startCopier(ctx: EngineContext, req: CopierRequest, op: 'get' | 'put'): Copier {
+async function startCopier(ctx: EngineContext, req: CopierRequest, op: 'get' | 'put'): Promise<Copier> {
   const script = path.join(__dirname, 'copier.js');
-  const argv = [process.execPath, script, Buffer.from(JSON.stringify(req)).toString('base64')];
-  const child = runner.start(sessionArgv(ctx, argv), {stdio: op === 'get' ? ['ignore', 'pipe', 'pipe'] : ['pipe', 'ignore', 'pipe'], env: ctx.priv.childEnv()});
+  const argv = await ctx.priv.wrap([process.execPath, script, Buffer.from(JSON.stringify(req)).toString('base64')]);
+  const child = runner.start(argv, {stdio: op === 'get' ? ['ignore', 'pipe', 'pipe'] : ['pipe', 'ignore', 'pipe'], env: ctx.priv.childEnv()});
   const err: Buffer[] = [];
   child.stderr!.on('data', (b: Buffer) => err.push(b));
   const done = new Promise<void>((resolve, reject) => {
@@ -171,18 +170,6 @@ function startCopier(ctx: EngineContext, req: CopierRequest, op: 'get' | 'put'):
   });
   done.catch(() => undefined);
   return {child, done};
-}
-
-/** The session's argv prefix, computed once ensure() ran (see EngineContext.ready / priv.wrap). */
-function sessionArgv(ctx: EngineContext, argv: string[]): string[] {
-  return [...(sessionPrefix.get(ctx) ?? []), ...argv];
-}
-const sessionPrefix = new WeakMap<EngineContext, string[]>();
-
-/** Learns how the privileged executor prefixes commands (starting the session if needed). */
-export async function prepareCopier(ctx: EngineContext): Promise<void> {
-  const probe = await ctx.priv.wrap(['true']);
-  sessionPrefix.set(ctx, probe.slice(0, -1));
 }
 
 /**
