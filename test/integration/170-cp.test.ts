@@ -44,7 +44,7 @@ describe('cp: copying files between containers and the host', function () {
     ok(['create', '--name', 'cp-stopped', '-u', '1000:1000', 'localhost/demo', 'sleep', '600']);
   });
   after(() => {
-    burrow(['rm', '-f', 'cp-run', 'cp-stopped', 'cp-bind', 'cp-trap']);
+    burrow(['rm', '-f', 'cp-run', 'cp-stopped', 'cp-bind', 'cp-trap', 'cp-ro']);
   });
 
   it('copies a file and a directory into a running container, owned by its user', () => {
@@ -168,12 +168,14 @@ describe('cp: copying files between containers and the host', function () {
   });
 
   it('errors are one line with exit 125', () => {
+    ok(['run', '-d', '--name', 'cp-ro', '--read-only', 'localhost/demo', 'sleep', '600']);
     const cases: [string[], RegExp][] = [
       [['cp', 'cp-run:/does/not/exist', host], /could not be found on the container/],
       [['cp', path.join(host, 'nope'), 'cp-run:/tmp'], /could not be found on the host/],
       [['cp', path.join(host, 'hello.txt'), path.join(host, 'x')], /two host paths/],
       [['cp', path.join(host, 'tree'), 'cp-run:/tmp/hello.txt'], /cannot copy a directory to a file/],
       [['cp', path.join(host, 'hello.txt'), 'cp-run:/no/such/dir/'], /could not be found/],
+      [['cp', path.join(host, 'hello.txt'), 'cp-ro:/etc/'], /cannot write "\/etc\/hello.txt" in the container: read-only file system/],
       [['cp', path.join(host, 'hello.txt'), 'no-such-ctr:/tmp'], /no such container/i],
     ];
     for (const [args, re] of cases) {

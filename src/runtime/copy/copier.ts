@@ -114,6 +114,9 @@ export async function runCopier(req: CopierRequest): Promise<void> {
 if (require.main === module) {
   const req = JSON.parse(Buffer.from(process.argv[2] ?? '', 'base64').toString()) as CopierRequest;
   runCopier(req).catch((e: Error & {hint?: string}) => {
+    // Node's "EROFS: read-only file system, open '/etc/x'" becomes a sentence about the container's path.
+    const sys = /^E[A-Z]+: ([^,]+), \w+ '(.*)'$/.exec(e.message);
+    if (sys) e.message = `cannot ${req.op === 'put' ? 'write' : 'read'} "${sys[2]}" in the container: ${sys[1]}`;
     process.stderr.write(`${JSON.stringify({error: e.message, hint: e.hint, kind: e.name})}\n`);
     process.exitCode = COPIER_FAILED;
   });
