@@ -1,16 +1,22 @@
-// One reading of a running container's resource use from /proc, for `stats` on hosts where the
-// container has no cgroup of its own to read (rootless without cgroup v2 delegation): CPU time
+// One reading of a running container's resource use: from its cgroup when it has one (cgroup-stats.ts),
+// else from /proc, as for rootless containers on hosts without cgroup v2 delegation: CPU time
 // (utime+stime of each process plus what it reaped), resident memory (VmRSS), network bytes from the
 // container's network namespace (/proc/PID/net/dev, loopback left out), block I/O (read_bytes and
 // write_bytes of /proc/PID/io, where readable), and the number of processes.
 import * as fs from 'node:fs';
 import {containerPids} from '../container-top';
+import {readCgroup} from './cgroup-stats';
+
+const USER_HZ = 100;
 
 export interface ProcReading {
   /** ms since the epoch */
   at: number;
-  /** clock ticks (USER_HZ) of CPU used by the container's live processes and the children they reaped */
-  cpuTicks: number;
+  /** CPU time in ns: of the cgroup, or of the live processes and the children they reaped */
+  cpuNs: number;
+  /** the cgroup's memory limit, if it has one */
+  memLimit?: number;
+  source: 'cgroup' | 'proc';
   rssBytes: number;
   netRx: number;
   netTx: number;
@@ -19,8 +25,14 @@ export interface ProcReading {
   pids: number;
 }
 
-export function readContainer(pid: number, now = Date.now()): ProcReading {
-  const r: ProcReading = {at: now, cpuTicks: 0, rssBytes: 0, netRx: 0, netTx: 0, blockRead: 0, blockWrite: 0, pids: 0};
+/** A reading of the container whose first process is `pid`; from its cgroup when it has one. */
+export function readContainer(pid: number, now = Date.now(), cgroupsPath?: string): ProcReading {
+  const net = parseNetDev(readOr(`/proc/${pid}/net/dev`, ''));
+  const cg = cgroupsPath === undefined ? undefined : readCgroup(cgroupsPath);
+  if (cg) {
+    return {at: now, source: 'cgroup', cpuNs: cg.cpuNs, rssBytes: cg.memUsage, memLimit: cg.memLimit, netRx: net.rx, netTx: net.tx, blockRead: cg.blockRead, blockWrite: cg.blockWrite, pids: cg.pids};
+  }
+  const r: ProcReading = {at: now, source: 'proc', cpuNs: 0, rssBytes: 0, netRx: 0, netTx: 0, blockRead: 0, blockWrite: 0, pids: 0};
   for (const p of containerPids(pid)) {
     let stat: string;
     let status: string;
@@ -33,14 +45,13 @@ export function readContainer(pid: number, now = Date.now()): ProcReading {
     const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
     // utime stime cutime cstime: a reaped child's time moves into its parent's cutime/cstime, so it
     // is counted once and the total does not drop when a short-lived child ends
-    r.cpuTicks += Number(f[11]) + Number(f[12]) + Number(f[13]) + Number(f[14]);
+    r.cpuNs += ((Number(f[11]) + Number(f[12]) + Number(f[13]) + Number(f[14])) / USER_HZ) * 1e9;
     r.rssBytes += 1024 * Number(/^VmRSS:\s+(\d+) kB/m.exec(status)?.[1] ?? 0);
     r.pids++;
     const io = readIo(p);
     r.blockRead += io.read;
     r.blockWrite += io.write;
   }
-  const net = parseNetDev(readOr(`/proc/${pid}/net/dev`, ''));
   r.netRx = net.rx;
   r.netTx = net.tx;
   return r;

@@ -5,8 +5,6 @@ import {humanSize} from '../../format/human';
 import {goDuration} from '../container-top';
 import type {ProcReading} from './proc-stats';
 
-export const USER_HZ = 100;
-
 export interface StatsPoint {
   id: string;
   name: string;
@@ -41,11 +39,11 @@ export interface StatsValues {
 }
 
 export function cpuPercent(cur: ProcReading, prev: ProcReading | undefined, startedAtMs: number): number {
-  const fromTicks = prev ? prev.cpuTicks : 0;
+  const fromNs = prev ? prev.cpuNs : 0;
   const fromMs = prev ? prev.at : startedAtMs;
   const wall = (cur.at - fromMs) / 1000;
   if (wall <= 0) return 0;
-  return Math.max(0, ((cur.cpuTicks - fromTicks) / USER_HZ / wall) * 100);
+  return Math.max(0, ((cur.cpuNs - fromNs) / 1e9 / wall) * 100);
 }
 
 /** Computes one row and advances the history. */
@@ -58,10 +56,11 @@ export function statsValues(p: StatsPoint, h: StatsHistory): StatsValues {
   h.avgCpu = (h.avgCpu * h.points + cpu) / (h.points + 1);
   h.points++;
   h.prev = r;
-  const cpuNs = (r.cpuTicks / USER_HZ) * 1e9;
+  const cpuNs = r.cpuNs;
+  const limit = r.memLimit ?? p.memLimit;
   return {
-    ContainerID: p.id, Name: p.name, CPU: cpu, AvgCPU: h.avgCpu, CPUNano: cpuNs, MemUsage: r.rssBytes, MemLimit: p.memLimit,
-    MemPerc: p.memLimit > 0 ? (100 * r.rssBytes) / p.memLimit : 0, NetInput: r.netRx, NetOutput: r.netTx,
+    ContainerID: p.id, Name: p.name, CPU: cpu, AvgCPU: h.avgCpu, CPUNano: cpuNs, MemUsage: r.rssBytes, MemLimit: limit,
+    MemPerc: limit > 0 ? (100 * r.rssBytes) / limit : 0, NetInput: r.netRx, NetOutput: r.netTx,
     BlockInput: r.blockRead, BlockOutput: r.blockWrite, PIDs: r.pids, UpTime: cpuNs,
   };
 }

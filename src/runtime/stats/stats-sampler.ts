@@ -1,7 +1,7 @@
 // `stats`: readings of the containers asked for (or of every running one, or with -a every one),
-// remembered between calls so that a stream shows CPU % over each interval. Containers have no cgroup
-// of their own rootless here, so everything comes from /proc (see proc-stats.ts); a container that is
-// not running shows "--".
+// remembered between calls so that a stream shows CPU % over each interval. A container of real root
+// is read from its cgroup (/burrow/ID); rootless ones have none here and are read from /proc (see
+// proc-stats.ts). A container that is not running shows "--".
 import type {EngineContext} from '../../engine/context';
 import {isRunning, observedState} from '../container-state';
 import {hostMemTotal, readContainer} from './proc-stats';
@@ -24,7 +24,7 @@ export class StatsSampler {
       if (!running && this.refs.length === 0 && !this.all) continue;
       let reading;
       try {
-        reading = running ? readContainer(st.pid!, now()) : undefined;
+        reading = running ? readContainer(st.pid!, now(), this.ctx.identity.rootless ? undefined : `/burrow/${v.config.id}`) : undefined;
       } catch {
         reading = undefined; // it stopped between the state read and /proc
       }
