@@ -11,6 +11,7 @@ export default class Exec extends BurrowCommand {
     '<%= config.bin %> exec web cat /etc/hostname',
     '<%= config.bin %> exec -e DEBUG=1 -w /tmp -u 1000 web sh -c \'echo $DEBUG from $(pwd) as $(id -u)\'',
     'echo hello | <%= config.bin %> exec -i web cat',
+    '<%= config.bin %> exec -it web sh',
   ];
   static override args = {container: Args.string({description: 'container name or id', required: true}), command: Args.string({description: 'command and arguments'})};
   static override flags = {
@@ -21,6 +22,7 @@ export default class Exec extends BurrowCommand {
     detach: Flags.boolean({char: 'd', description: 'run in the background and print the exec session id'}),
     privileged: Flags.boolean({description: 'give the process every capability'}),
     interactive: Flags.boolean({char: 'i', description: 'pass standard input to the process'}),
-    tty: Flags.boolean({char: 't', hidden: true, description: 'allocate a pseudo-TTY (not supported yet)'}),
+    tty: Flags.boolean({char: 't', description: 'give the process a pseudo-terminal'}),
+    'detach-keys': containerCreateFlags['detach-keys'],
   };
 }

@@ -14,7 +14,7 @@ demo=1
 say() { printf 'setup: %s\n' "$*" >&2; }
 
 # Host packages burrow relies on, and what tests and the demo image need.
-PACKAGES=(uidmap conmon runc crun slirp4netns passt aardvark-dns iproute2 fuse-overlayfs util-linux busybox-static catatonit tar procps man-db zstd g++ make python3 docker-registry debootstrap apache2-utils skopeo openssl)
+PACKAGES=(uidmap conmon runc crun slirp4netns passt aardvark-dns iproute2 fuse-overlayfs util-linux busybox-static catatonit tar procps man-db zstd g++ make python3 docker-registry debootstrap apache2-utils skopeo openssl bash-completion zsh fish)
 
 as_root() {
   if [ "$(id -u)" = 0 ]; then "$@"
@@ -105,6 +105,21 @@ else
   if command -v man >/dev/null && ! PATH="$HOME/.local/bin:$PATH" man -w burrow-run >/dev/null 2>&1; then
     say "man does not look in ~/.local/share/man here; add it: export MANPATH=\$HOME/.local/share/man:"
   fi
+fi
+
+# Shell completions (completions/*, written by the build), linked where each shell looks for them.
+if can_root; then
+  as_root mkdir -p /usr/share/bash-completion/completions /usr/local/share/zsh/site-functions /usr/share/fish/vendor_completions.d
+  as_root ln -sf "$here/completions/burrow.bash" /usr/share/bash-completion/completions/burrow
+  as_root ln -sf "$here/completions/_burrow" /usr/local/share/zsh/site-functions/_burrow
+  as_root ln -sf "$here/completions/burrow.fish" /usr/share/fish/vendor_completions.d/burrow.fish
+else
+  data=${XDG_DATA_HOME:-$HOME/.local/share}
+  mkdir -p "$data/bash-completion/completions" "$data/zsh/site-functions" "${XDG_CONFIG_HOME:-$HOME/.config}/fish/completions"
+  ln -sf "$here/completions/burrow.bash" "$data/bash-completion/completions/burrow"
+  ln -sf "$here/completions/_burrow" "$data/zsh/site-functions/_burrow"
+  ln -sf "$here/completions/burrow.fish" "${XDG_CONFIG_HOME:-$HOME/.config}/fish/completions/burrow.fish"
+  say "zsh: add $data/zsh/site-functions to fpath before compinit (fpath=($data/zsh/site-functions \$fpath))"
 fi
 
 [ "$demo" = 1 ] || exit 0

@@ -24,14 +24,21 @@ export const containerCreateFlags = {
   'add-host': Flags.string({multiple: true, multipleNonGreedy: true, description: 'add a line to /etc/hosts: NAME:IP (NAME:host-gateway for the host)'}),
   'no-hosts': Flags.boolean({description: 'do not create /etc/hosts: the image\'s own file is used'}),
   'mac-address': Flags.string({description: 'MAC address of the container on its first user-defined network'}),
-  volume: Flags.string({char: 'v', multiple: true, multipleNonGreedy: true, description: 'bind a host path: /HOST:/CONTAINER[:OPTIONS], options ro, rw, z, Z, nosuid, nodev, noexec, shared, slave, private (comma-separated)'}),
+  volume: Flags.string({char: 'v', multiple: true, multipleNonGreedy: true, description: 'mount a host path (/HOST:/CONTAINER), a named volume (NAME:/CONTAINER, created on first use) or a new anonymous volume (/CONTAINER); options after a colon, comma-separated: ro, rw, U (give the source to the container user), O (overlay: changes discarded), nocopy, z, Z, nosuid, nodev, noexec, shared, slave, private'}),
+  mount: Flags.string({multiple: true, multipleNonGreedy: true, description: 'attach a mount, comma-separated KEY=VALUE: type (bind, volume, tmpfs or image), source (or src), target (or dst), and ro, U, bind-propagation, tmpfs-size, tmpfs-mode; e.g. type=volume,src=cache,target=/cache'}),
+  'volumes-from': Flags.string({multiple: true, multipleNonGreedy: true, description: 'mount the volumes and host binds of another container: CONTAINER[:ro|rw]'}),
   tmpfs: Flags.string({multiple: true, multipleNonGreedy: true, description: 'mount a tmpfs: /CONTAINER[:size=64m,mode=1777,…]'}),
   'read-only': Flags.boolean({description: 'mount the root filesystem read-only (with tmpfs on /tmp, /var/tmp, /run)'}),
   'cap-add': Flags.string({multiple: true, multipleNonGreedy: true, description: 'add a Linux capability (e.g. NET_ADMIN, or ALL)'}),
   'cap-drop': Flags.string({multiple: true, multipleNonGreedy: true, description: 'drop a Linux capability (e.g. CHOWN, or ALL)'}),
   init: Flags.boolean({description: 'run an init (catatonit) as pid 1 that forwards signals and reaps zombies'}),
+  userns: Flags.string({description: 'user namespace: host (default: shares your namespace), keep-id[:uid=UID,gid=GID] (runs as you, bind-mounted files keep their owner) or auto[:size=N] (a range of ids of its own)'}),
+  uidmap: Flags.string({multiple: true, multipleNonGreedy: true, description: 'own user namespace with this uid map: CONTAINER:HOST:SIZE (HOST 0 is you, 1 and up your subordinate ids)'}),
+  gidmap: Flags.string({multiple: true, multipleNonGreedy: true, description: 'own user namespace with this gid map: CONTAINER:HOST:SIZE (default: the --uidmap)'}),
   'stop-signal': Flags.string({description: 'signal that stops the container (default SIGTERM or the image STOPSIGNAL)'}),
   'stop-timeout': Flags.integer({description: 'seconds to wait after the stop signal before SIGKILL', default: 10}),
+  'log-driver': Flags.string({description: 'where the output goes: k8s-file (default; read by `logs`), none, passthrough (straight to this terminal) or journald'}),
+  'log-opt': Flags.string({multiple: true, multipleNonGreedy: true, description: 'log driver option: max-size=SIZE (e.g. 10mb; a new file is started past it), path=FILE, tag=NAME'}),
   pull: Flags.string({description: 'pull the image: missing (default), always, newer or never', default: 'missing'}),
   quiet: Flags.boolean({char: 'q', description: 'print no pull progress'}),
   ...platformFlags,
@@ -39,6 +46,13 @@ export const containerCreateFlags = {
   'cert-dir': registryFlags['cert-dir'],
   creds: registryFlags.creds,
   'tls-verify': registryFlags['tls-verify'],
-  interactive: Flags.boolean({char: 'i', hidden: true, description: 'keep stdin open (not supported yet)'}),
-  tty: Flags.boolean({char: 't', hidden: true, description: 'allocate a pseudo-TTY (not supported yet)'}),
+  interactive: Flags.boolean({char: 'i', description: 'keep standard input open: attached clients write to it'}),
+  tty: Flags.boolean({char: 't', description: 'give the process a pseudo-terminal (with -i: an interactive shell)'}),
+  'detach-keys': Flags.string({description: 'key sequence that detaches from the container and leaves it running (default ctrl-p,ctrl-q; empty: none)'}),
+};
+
+/** Flags of every verb that stays attached to a process (run, start -a, attach). */
+export const attachFlags = {
+  'detach-keys': containerCreateFlags['detach-keys'],
+  'sig-proxy': Flags.boolean({default: true, description: 'forward the signals burrow receives to the process (--sig-proxy=false to not)'}),
 };

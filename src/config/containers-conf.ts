@@ -39,6 +39,11 @@ export interface ContainersConfig {
     dns_servers?: string[];
     dns_searches?: string[];
     dns_options?: string[];
+    /** k8s-file (default), json-file, none, passthrough or journald */
+    log_driver?: string;
+    /** bytes; -1 (default) or 0 for no limit */
+    log_size_max?: number;
+    log_tag?: string;
   };
   /** files read, in merge order */
   sources: string[];
@@ -46,13 +51,14 @@ export interface ContainersConfig {
 
 type Table = TomlTable;
 
-type Kind = 'string' | 'uint' | 'duration' | 'strings';
+type Kind = 'string' | 'uint' | 'int' | 'duration' | 'strings';
 
 /** The keys burrow uses, by table; everything else in the files is ignored. */
 const SCHEMA: Record<'engine' | 'network' | 'containers', Record<string, Kind>> = {
   engine: {runtime: 'string', retry: 'uint', retry_delay: 'duration', image_parallel_copies: 'uint', image_default_transport: 'string', env: 'strings'},
   network: {default_rootless_network_cmd: 'string'},
-  containers: {default_capabilities: 'strings', env: 'strings', base_hosts_file: 'string', dns_servers: 'strings', dns_searches: 'strings', dns_options: 'strings'},
+  containers: {default_capabilities: 'strings', env: 'strings', base_hosts_file: 'string', dns_servers: 'strings', dns_searches: 'strings', dns_options: 'strings',
+    log_driver: 'string', log_size_max: 'int', log_tag: 'string'},
 };
 
 const GO_DURATION = /^(?:0|[+-]?(?:(?:\d+(?:\.\d*)?|\.\d+)(?:ns|us|µs|μs|ms|s|m|h))+)$/;
@@ -126,6 +132,9 @@ function value(file: string, key: string, kind: Kind, v: unknown, previous: stri
       return v;
     case 'uint':
       if (typeof v !== 'number' || !Number.isInteger(v) || v < 0) throw wrong('a non-negative integer');
+      return v;
+    case 'int':
+      if (typeof v !== 'number' || !Number.isInteger(v)) throw wrong('an integer');
       return v;
     case 'duration':
       if (typeof v !== 'string' || !GO_DURATION.test(v)) throw wrong('a duration string such as "2s" or "1m30s"');

@@ -1,11 +1,11 @@
-// `ps --filter`: Podman's keys (id, name, status, label, ancestor, exited, before, since), where the
+// `ps --filter`: Podman's keys (id, name, status, label, ancestor, exited, before, since, volume), where the
 // same key given twice matches either value and different keys must all match.
 import {InvalidInputError} from '../errors';
 import type {ContainerSnapshot} from './container-views';
 
 export type Filters = Map<string, string[]>;
 
-const KEYS = ['id', 'name', 'status', 'label', 'ancestor', 'exited', 'before', 'since'];
+const KEYS = ['id', 'name', 'status', 'label', 'ancestor', 'exited', 'before', 'since', 'volume'];
 const STATUSES = ['created', 'running', 'paused', 'exited', 'stopping', 'removing', 'stopped', 'unknown', 'configured'];
 
 export function parseFilters(list: readonly string[]): Filters {
@@ -47,6 +47,9 @@ function matchOne(s: ContainerSnapshot, key: string, v: string, imageId: (ref: s
       return c.imageName === v || c.imageName.endsWith(`/${v}`) || c.imageName === `${v}:latest` || c.imageName.endsWith(`/${v}:latest`) || c.imageId.startsWith(v) || imageId(v) === c.imageId;
     case 'exited':
       return s.state.status === 'exited' && String(s.state.exitCode) === v;
+    case 'volume':
+      // Podman: a volume name, or the destination of any of the container's mounts.
+      return (c.mounts ?? []).some((m) => (m.type === 'volume' && m.source === v) || m.destination === v);
     case 'since':
     case 'before': {
       if (!createdOf) throw new InvalidInputError(`filter ${key} needs a container to compare with`);

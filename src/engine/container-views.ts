@@ -1,12 +1,13 @@
 // Podman-shaped views of containers: the `ps --format json` objects (ListContainer), the rows that
 // `ps` templates see (psReporter: ID, Image, Command, CreatedAt, Status, Names…) and `inspect` output.
 import type {ContainerConfig, ContainerState} from '../storage/container-store';
-import {humanDuration, timeAgo} from '../format/human';
+import {compactHumanSize, humanDuration, timeAgo} from '../format/human';
 import {isPaused, shownStatus} from '../runtime/container-state';
 import {effectiveCapabilities} from '../runtime/capabilities';
 import {goMap} from '../format/go-map';
 import {formatPortsColumn, type PortMapping} from '../network/network-options';
 import {primaryAddress} from '../network/container-network';
+import type {ContainerMount} from '../runtime/mount-options';
 
 export interface ContainerSnapshot {
   config: ContainerConfig;
@@ -106,6 +107,8 @@ export function psRow(s: ContainerSnapshot, noTrunc = false): Record<string, unk
 }
 
 export interface InspectPaths {
+  /** a volume's Mountpoint */
+  volumeDir: (name: string) => string;
   userdata: string;
   logPath: string;
   lowerDirs: string;
@@ -114,6 +117,8 @@ export interface InspectPaths {
   mergedDir: string;
   conmonPidFile: string;
   runtimeName: string;
+  /** exec sessions whose process runs */
+  execIds: string[];
 }
 
 export function inspectContainer(s: ContainerSnapshot, p: InspectPaths): Record<string, unknown> {
@@ -149,6 +154,8 @@ export function inspectContainer(s: ContainerSnapshot, p: InspectPaths): Record<
     ResolvConfPath: `${p.userdata}/resolv.conf`,
     HostnamePath: `${p.userdata}/hostname`,
     HostsPath: `${p.userdata}/hosts`,
+    // Docker's field (`inspect -f '{{.LogPath}}'`); Podman keeps the same path under HostConfig.LogConfig.
+    LogPath: p.logPath,
     StaticDir: p.userdata,
     OCIConfigPath: `${p.userdata}/config.json`,
     OCIRuntime: p.runtimeName,
@@ -162,12 +169,9 @@ export function inspectContainer(s: ContainerSnapshot, p: InspectPaths): Record<
     AppArmorProfile: '',
     EffectiveCaps: caps,
     BoundingCaps: caps,
-    ExecIDs: [],
+    ExecIDs: p.execIds,
     GraphDriver: {Name: c.driver, Data: {LowerDir: p.lowerDirs, UpperDir: p.upperDir, WorkDir: p.workDir, MergedDir: p.mergedDir}},
-    Mounts: (c.mounts ?? []).map((m) => ({
-      Type: m.type, Source: m.source, Destination: m.destination, Driver: '', Mode: '', Options: m.options.filter((o) => !/^r?bind$/.test(o)),
-      RW: !m.options.includes('ro'), Propagation: m.options.find((o) => /(shared|slave|private|bindable)$/.test(o)) ?? '',
-    })),
+    Mounts: (c.mounts ?? []).filter((m) => m.type !== 'tmpfs').map((m) => inspectMount(m, p.volumeDir)),
     Dependencies: [],
     NetworkSettings: networkSettings(c, st, running),
     Namespace: '',
@@ -180,8 +184,8 @@ export function inspectContainer(s: ContainerSnapshot, p: InspectPaths): Record<
       AttachStdin: false,
       AttachStdout: false,
       AttachStderr: false,
-      Tty: false,
-      OpenStdin: false,
+      Tty: c.tty === true,
+      OpenStdin: c.interactive === true,
       StdinOnce: false,
       Env: c.env,
       Cmd: c.command,
@@ -201,12 +205,12 @@ export function inspectContainer(s: ContainerSnapshot, p: InspectPaths): Record<
       Passwd: true,
     },
     HostConfig: {
-      Binds: (c.mounts ?? []).filter((m) => m.type === 'bind').map((m) => `${m.source}:${m.destination}:${m.options.filter((o) => !/^r?bind$/.test(o)).join(',')}`),
+      Binds: (c.mounts ?? []).filter((m) => m.type === 'bind' || m.type === 'volume').map((m) => `${m.source}:${m.destination}:${bindOptions(m).join(',')}`),
       Tmpfs: Object.fromEntries((c.mounts ?? []).filter((m) => m.type === 'tmpfs').map((m) => [m.destination, m.options.join(',')])),
       CgroupManager: 'cgroupfs',
       CgroupMode: 'private',
       ContainerIDFile: '',
-      LogConfig: {Type: 'k8s-file', Config: null, Path: p.logPath, Tag: '', Size: '0B'},
+      LogConfig: {Type: c.log?.driver ?? 'k8s-file', Config: null, Path: p.logPath, Tag: c.log?.tag ?? '', Size: compactHumanSize(c.log?.size ?? 0)},
       NetworkMode: c.network,
       PortBindings: portMap(c.ports ?? []),
       Dns: c.dns?.servers ?? [],
@@ -220,9 +224,41 @@ export function inspectContainer(s: ContainerSnapshot, p: InspectPaths): Record<
       Init: c.init,
       ReadonlyRootfs: c.readOnly,
       Privileged: false,
-      UsernsMode: '',
+      UsernsMode: c.userns?.mode ?? '',
+      ...(c.userns ? {IDMappings: {UidMap: idMapText(c.userns.uidMap), GidMap: idMapText(c.userns.gidMap)}} : {}),
     },
   };
+}
+
+/** Options as Podman shows them: the bind kind last, U/O/z flags back among them. */
+function bindOptions(m: ContainerMount): string[] {
+  const kind = m.options.filter((o) => /^r?bind$/.test(o));
+  const rest = m.options.filter((o) => !/^r?bind$/.test(o));
+  const flags = [...(m.chown ? ['U'] : []), ...(m.overlay ? ['O'] : [])];
+  if (m.type !== 'volume') return [...rest, ...flags];
+  // Podman's form for volumes: rw|ro, then propagation, then the rest, the bind kind last.
+  const ro = rest.includes('ro') ? 'ro' : 'rw';
+  const prop = rest.filter((o) => /(shared|slave|private|bindable)$/.test(o));
+  return [ro, ...prop, ...rest.filter((o) => o !== 'ro' && o !== 'rw' && !prop.includes(o)), ...flags, ...kind];
+}
+
+/** One `Mounts` entry of `inspect` (Podman's InspectMount). */
+function inspectMount(m: ContainerMount, volumeDir: (name: string) => string): Record<string, unknown> {
+  const propagation = m.options.find((o) => /(shared|slave|private|bindable)$/.test(o)) ?? '';
+  const rw = !m.options.includes('ro');
+  const options = bindOptions(m).filter((o) => o !== propagation && o !== 'ro' && o !== 'rw');
+  if (m.type === 'volume') {
+    return {Type: 'volume', Name: m.source, Source: volumeDir(m.source), Destination: m.destination, Driver: 'local', Mode: '', Options: options, RW: rw, Propagation: propagation};
+  }
+  if (m.type === 'image') {
+    return {Type: 'image', Source: m.source, Destination: m.destination, Driver: '', Mode: '', Options: [], RW: false, Propagation: propagation};
+  }
+  return {Type: m.type, Source: m.source, Destination: m.destination, Driver: '', Mode: '', Options: m.options.filter((o) => !/^r?bind$/.test(o)), RW: rw, Propagation: propagation};
+}
+
+/** Podman's "CONTAINER:HOST:SIZE" strings (host ids counted in your namespace). */
+function idMapText(map: {containerId: number; hostId: number; size: number}[]): string[] {
+  return map.map((e) => `${e.containerId}:${e.hostId}:${e.size}`);
 }
 
 function networkSettings(c: ContainerConfig, st: ContainerState, running: boolean): Record<string, unknown> {

@@ -16,6 +16,7 @@ import {LayerStore} from '../storage/layer-store';
 import {ContainerStore} from '../storage/container-store';
 import {NetworkStore} from '../network/network-store';
 import type {ContainersConfig} from '../config/containers-conf';
+import type {VolumeStore} from '../volume/volume-store';
 import {chooseRuntime, DEFAULT_RUNTIMES, type RuntimeChoice} from '../runtime/runtime-probe';
 import {chooseDriver, type DriverChoice} from '../runtime/rootfs-driver';
 
@@ -41,6 +42,7 @@ export class EngineContext {
   private runtimeChoice?: Promise<RuntimeChoice>;
   private driverChoice?: Promise<DriverChoice>;
   private mappingsCache?: IdMappings;
+  private volumeStore?: VolumeStore;
 
   constructor(readonly options: GlobalOptions = {}, env: NodeJS.ProcessEnv = process.env) {
     this.identity = hostIdentity(env);
@@ -61,6 +63,15 @@ export class EngineContext {
     this.layers = new LayerStore(this.paths.root, this.priv);
     this.containers = new ContainerStore(this.paths.root, path.join(this.paths.runroot, 'locks'));
     this.networks = new NetworkStore(this.paths.root, path.join(this.paths.runroot, 'locks'));
+  }
+
+  /** Volume records, loaded on first use (most commands never touch a volume). */
+  get volumes(): VolumeStore {
+    if (!this.volumeStore) {
+      const {VolumeStore: Store} = require('../volume/volume-store') as typeof import('../volume/volume-store');
+      this.volumeStore = new Store(this.paths.root, path.join(this.paths.runroot, 'locks'));
+    }
+    return this.volumeStore;
   }
 
   /** containers.conf, read on first use (smol-toml and the files cost a few milliseconds). */

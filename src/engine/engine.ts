@@ -3,13 +3,15 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import {BurrowError, HostConfigError, InvalidInputError, NoSuchObjectError} from '../errors';
+import {BurrowError, HostConfigError, InvalidInputError, InvalidStateError, NoSuchObjectError} from '../errors';
 import {EngineContext, type GlobalOptions} from './context';
 import {ContainerManager, VERSION, type CreateOptions} from '../runtime/container-manager';
 import {ImageService, imageDigest, repoDigests, type ImportOptions, type PruneReport, type RemoveReport} from '../image/image-service';
 import type {HistoryEntry} from '../image/image-history';
 import {inspectContainer, listContainer, psRow, type ContainerSnapshot} from './container-views';
-import {followLog, readLog, tailRecords, type LogRecord} from '../runtime/k8s-log';
+import {followLog, type LogRecord} from '../runtime/k8s-log';
+import {logFilePath, unreadableLogReason} from '../runtime/log-config';
+import type {ContainerConfig} from '../storage/container-store';
 import {matchesFilters, parseFilters} from './container-filter';
 import {buildInfo} from './info';
 import * as runner from '../process/runner';
@@ -21,6 +23,9 @@ import type {PullEvent, PullResult} from '../registry/image-puller';
 import type {PushEvent, PushResult} from '../registry/image-pusher';
 import type {Platform} from '../image/manifest';
 import {NetworkService} from '../network/network-service';
+import {activeExecSessions} from '../runtime/exec-session';
+import type {AttachConnection, AttachIO, AttachOutcome, SessionKind} from '../runtime/attach-socket';
+import type {VolumeService} from '../volume/volume-service';
 
 export interface ItemReport<T = string> {
   ref: string;
@@ -41,6 +46,14 @@ export interface LogOptions {
   tail?: number;
   since?: string;
   until?: string;
+  /** stops reading and following (the reader went away) */
+  signal?: AbortSignal;
+}
+
+/** A log record and the container it came from (`logs` of several containers). */
+export interface ContainerLogRecord extends LogRecord {
+  id: string;
+  name: string;
 }
 
 export class Engine {
@@ -48,12 +61,22 @@ export class Engine {
   readonly containers: ContainerManager;
   readonly images: ImageService;
   readonly networks: NetworkService;
+  private volumeService?: VolumeService;
 
   constructor(options: GlobalOptions = {}) {
     this.ctx = new EngineContext(options);
     this.containers = new ContainerManager(this.ctx);
     this.images = new ImageService(this.ctx);
     this.networks = new NetworkService(this.ctx, this.containers);
+  }
+
+  /** The `volume` verbs, loaded on first use. */
+  get volumes(): VolumeService {
+    if (!this.volumeService) {
+      const {VolumeService: Service} = require('../volume/volume-service') as typeof import('../volume/volume-service');
+      this.volumeService = new Service(this.ctx, this.containers);
+    }
+    return this.volumeService;
   }
 
   static version(): string {
@@ -71,7 +94,7 @@ export class Engine {
     try {
       await this.containers.start(c.id);
     } catch (e) {
-      if (o.rm) await this.containers.remove(c.id, {force: true}).catch(() => undefined);
+      if (o.rm) await this.containers.remove(c.id, {force: true, volumes: true}).catch(() => undefined);
       throw e;
     }
     return c.id;
@@ -82,31 +105,100 @@ export class Engine {
    * and return the container's exit code. `onStarted` receives the id so the caller can forward signals.
    */
   async runAttached(o: CreateOptions, out: (r: LogRecord) => void, onStarted?: (id: string) => void): Promise<number> {
+    refuseForegroundNone(this.containers.logConfig(o).driver);
     const c = await this.containers.create(o);
     try {
       await this.containers.start(c.id, {attached: true});
     } catch (e) {
-      if (o.rm) await this.containers.remove(c.id, {force: true}).catch(() => undefined);
+      if (o.rm) await this.containers.remove(c.id, {force: true, volumes: true}).catch(() => undefined);
       throw e;
     }
     onStarted?.(c.id);
-    const code = await this.streamUntilExit(c.id, out);
+    const code = await this.streamUntilExit(c, out);
     const res = await this.containers.cleanup(c.id, {fromAttached: true});
     return code ?? res.exitCode ?? 0;
+  }
+
+  /** Foreground run with -i or -t: input and output go through conmon's attach socket. */
+  async runInteractive(o: CreateOptions, io: AttachIO, onStarted?: (id: string) => void): Promise<AttachOutcome> {
+    const c = await this.containers.create(o);
+    return this.startAndAttach(c.id, io, () => onStarted?.(c.id), o.rm);
+  }
+
+  /** `start -a -i`. */
+  async startInteractive(ref: string, io: AttachIO, onStarted?: (id: string) => void): Promise<AttachOutcome> {
+    await this.ctx.ready();
+    const id = this.ctx.containers.resolve(ref).config.id;
+    return this.startAndAttach(id, io, () => onStarted?.(id));
+  }
+
+  private async startAndAttach(id: string, io: AttachIO, onStarted: () => void, removeOnFailure = false): Promise<AttachOutcome> {
+    const {AttachConnection: Connection} = require('../runtime/attach-socket') as typeof import('../runtime/attach-socket');
+    let conn: AttachConnection | undefined;
+    try {
+      await this.containers.start(id, {attached: true, consoleSize: io.size(), beforeStart: async (bundle) => {
+        conn = await Connection.open(bundle, (stream, data) => io.output(stream, data));
+      }});
+    } catch (e) {
+      conn?.close();
+      if (removeOnFailure) await this.containers.remove(id, {force: true}).catch(() => undefined);
+      throw e;
+    }
+    onStarted();
+    return this.driveUntilExit(id, conn!, io, sessionKind(this.ctx.containers.resolve(id).config, io), true);
+  }
+
+  /** `attach`: a client joins a running container; the exit-time cleanup stays conmon's. */
+  async attach(ref: string, io: AttachIO, onAttached?: (id: string) => void): Promise<AttachOutcome> {
+    await this.ctx.ready();
+    const v = this.ctx.containers.resolve(ref);
+    if (!isRunning(observedState(v, this.ctx.exitDir))) {
+      throw new InvalidStateError(`you can only attach to running containers: ${v.config.name} is not running`, {hint: `start it and attach at once: burrow start -ai ${v.config.name}`});
+    }
+    const {AttachConnection: Connection} = require('../runtime/attach-socket') as typeof import('../runtime/attach-socket');
+    const bundle = this.ctx.containers.userdataDir(v.config.id);
+    const conn = await Connection.open(bundle, (stream, data) => io.output(stream, data));
+    // A resize makes a full-screen program redraw, so the user sees where they are at once.
+    const size = v.config.tty ? io.size() : undefined;
+    if (size) conn.resize(size.rows, size.cols);
+    onAttached?.(v.config.id);
+    return this.driveUntilExit(v.config.id, conn, io, sessionKind(v.config, io), false);
+  }
+
+  private async driveUntilExit(id: string, conn: AttachConnection, io: AttachIO, kind: SessionKind, ownsCleanup: boolean): Promise<AttachOutcome> {
+    const end = await io.drive(conn, kind);
+    if (end === 'detached') {
+      conn.close();
+      return {detached: true};
+    }
+    const code = await this.containers.waitExit(id);
+    if (!ownsCleanup) return {detached: false, exitCode: code ?? 0};
+    const res = await this.containers.cleanup(id, {fromAttached: true});
+    return {detached: false, exitCode: code ?? res.exitCode ?? 0};
   }
 
   /** `start -a`: like a foreground run of an existing container; only this run's output is shown. */
   async startAttached(ref: string, out: (r: LogRecord) => void): Promise<number> {
     await this.ctx.ready();
-    const id = this.ctx.containers.resolve(ref).config.id;
-    const offset = fileSize(this.ctx.containers.logPath(id));
+    const c = this.ctx.containers.resolve(ref).config;
+    refuseForegroundNone(c.log?.driver);
+    const id = c.id;
+    const offset = fileSize(this.logFile(c));
     await this.containers.start(id, {attached: true});
-    const code = await this.streamUntilExit(id, out, offset);
+    const code = await this.streamUntilExit(c, out, offset);
     const res = await this.containers.cleanup(id, {fromAttached: true});
     return code ?? res.exitCode ?? 0;
   }
 
-  private async streamUntilExit(id: string, out: (r: LogRecord) => void, offset = 0): Promise<number | undefined> {
+  /** The container's k8s-file, as conmon writes it. */
+  logFile(c: ContainerConfig): string {
+    return logFilePath(c.log, this.ctx.containers.logPath(c.id));
+  }
+
+  private async streamUntilExit(c: ContainerConfig, out: (r: LogRecord) => void, offset = 0): Promise<number | undefined> {
+    const id = c.id;
+    // passthrough: the container writes to our own stdout/stderr; there is nothing to follow.
+    if (c.log?.driver === 'passthrough') return this.containers.waitExit(id);
     let code: number | undefined;
     const finished = () => {
       const v = this.ctx.containers.read(id);
@@ -118,7 +210,7 @@ export class Engine {
       }
       return false;
     };
-    for await (const r of followLog(this.ctx.containers.logPath(id), offset, finished)) out(r);
+    for await (const r of followLog(this.logFile(c), offset, finished)) out(r);
     return code;
   }
 
@@ -155,10 +247,10 @@ export class Engine {
     });
   }
 
-  async remove(refs: string[], opts: {force?: boolean; all?: boolean; ignore?: boolean}): Promise<ItemReport[]> {
+  async remove(refs: string[], opts: {force?: boolean; all?: boolean; ignore?: boolean; volumes?: boolean}): Promise<ItemReport[]> {
     await this.containers.sweep();
     const targets = opts.all ? this.containers.list().map((s) => s.config.id) : refs;
-    const reports = await this.each(targets, (ref) => this.containers.remove(ref, {force: opts.force}));
+    const reports = await this.each(targets, (ref) => this.containers.remove(ref, {force: opts.force, volumes: opts.volumes}));
     return opts.ignore ? reports.filter((r) => !(r.error instanceof NoSuchObjectError)) : reports;
   }
 
@@ -188,27 +280,37 @@ export class Engine {
     return {json: list.map(listContainer), rows: list.map((s) => psRow(s, o.noTrunc))};
   }
 
-  /** All log records, or followed until the container stops. */
-  async *logs(ref: string, o: LogOptions): AsyncGenerator<LogRecord> {
+  /**
+   * The logs of one or more containers, through `out` as they are read: each container's file in
+   * turn, or with `follow` all of them at once, until every run that was going has ended. Containers
+   * are resolved (and their log driver checked) before anything is printed.
+   */
+  async logs(refs: string[], o: LogOptions, out: (r: ContainerLogRecord) => void): Promise<void> {
     await this.ctx.ready();
-    const v = this.ctx.containers.resolve(ref);
-    const file = this.ctx.containers.logPath(v.config.id);
-    const since = o.since ? parseTime(o.since) : undefined;
-    const until = o.until ? parseTime(o.until) : undefined;
-    const keep = (r: LogRecord) => (since === undefined || Date.parse(r.time) >= since) && (until === undefined || Date.parse(r.time) <= until);
-    let records = readLog(file).filter(keep);
-    if (o.tail !== undefined && o.tail >= 0) records = tailRecords(records, o.tail);
-    yield* records;
-    if (!o.follow) return;
-    const offset = fileSize(file);
-    const done = () => {
-      try {
-        return !isRunning(this.containers.view(v.config.id).state);
-      } catch {
-        return true;
-      }
+    const since = o.since === undefined ? undefined : parseTime(o.since, Date.now(), {flag: '--since'});
+    const until = o.until === undefined ? undefined : parseTime(o.until, Date.now(), {flag: '--until', future: true});
+    const {readContainerLog} = require('../runtime/container-logs') as typeof import('../runtime/container-logs');
+    const views = refs.map((ref) => this.ctx.containers.resolve(ref));
+    for (const v of views) {
+      const reason = unreadableLogReason(v.config.log);
+      if (reason) throw new InvalidStateError(reason, {hint: 'only the k8s-file driver, the default, keeps output that `logs` can show'});
+    }
+    const read = (v: (typeof views)[number]) => {
+      const first = observedState(v, this.ctx.exitDir);
+      const startedAt = first.startedAt;
+      const running = () => {
+        const cur = this.ctx.containers.read(v.config.id);
+        if (!cur) return false;
+        const st = observedState(cur, this.ctx.exitDir);
+        // A restart is a new run: the follow of the old one ends with it, as Podman's does.
+        return isRunning(st) && st.startedAt === startedAt;
+      };
+      const src = {file: this.logFile(v.config), running: isRunning(first) ? running : () => false};
+      const {id, name} = v.config;
+      return readContainerLog(src, {follow: o.follow, tail: o.tail, since, until, joinLines: refs.length > 1, signal: o.signal}, (r) => out({...r, id, name}));
     };
-    for await (const r of followLog(file, offset, done)) if (keep(r)) yield r;
+    if (o.follow) await Promise.all(views.map(read));
+    else for (const v of views) await read(v);
   }
 
   inspectContainer(ref: string): Record<string, unknown> {
@@ -220,14 +322,16 @@ export class Engine {
     const dir = this.ctx.containers.containerDir(s.config.id);
     const img = this.ctx.images.get(s.config.imageId);
     return {
+      volumeDir: (name: string) => path.join(this.ctx.paths.root, 'volumes', name, '_data'),
       userdata: this.ctx.containers.userdataDir(s.config.id),
-      logPath: this.ctx.containers.logPath(s.config.id),
+      logPath: this.logFile(s.config),
       lowerDirs: (img?.layers ?? []).slice().reverse().map((l) => this.ctx.layers.diffDir(l.diffId)).join(':'),
       upperDir: path.join(dir, 'diff'),
       workDir: path.join(dir, 'work'),
       mergedDir: path.join(dir, 'merged'),
       conmonPidFile: path.join(this.ctx.containers.userdataDir(s.config.id), 'conmon.pid'),
       runtimeName: path.basename(s.state.runtime ?? 'runc'),
+      execIds: isRunning(s.state) ? activeExecSessions(this.ctx.containers.userdataDir(s.config.id)) : [],
     };
   }
 
@@ -579,14 +683,36 @@ export function parseGoDuration(value: string): number | undefined {
   return total;
 }
 
-/** RFC 3339 time (or its date part), a Unix timestamp, or a Go duration before now — as Podman takes them. */
-export function parseTime(value: string, now = Date.now()): number {
+/**
+ * A time as Podman's ParseInputTime takes it: RFC 3339 (fraction and zone optional; no zone is UTC), its
+ * date part (with an optional zone), a Unix timestamp, or a Go duration — before now, or after now for
+ * `future` (Podman reads `logs --until 10m` as ten minutes from now).
+ */
+export function parseTime(value: string, now = Date.now(), o: {future?: boolean; flag?: string} = {}): number {
   if (/^\d+(\.\d+)?$/.test(value)) return Number(value) * 1000;
   const d = parseGoDuration(value);
-  if (d !== undefined) return now - d;
-  const t = /^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?$/.test(value) ? Date.parse(value) : NaN;
-  if (Number.isNaN(t)) throw new InvalidInputError(`invalid time "${value}"`, {hint: 'use RFC 3339 (2026-01-02T15:04:05Z), a Unix timestamp or a duration such as 10m'});
+  if (d !== undefined) return o.future ? now + d : now - d;
+  let t = NaN;
+  const full = /^(\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?)(Z|[+-]\d{2}:?\d{2})?$/i.exec(value);
+  const date = /^(\d{4}-\d{2}-\d{2})(Z|[+-]\d{2}:\d{2})?$/i.exec(value);
+  if (full) t = Date.parse(`${full[1].replace(' ', 'T')}${zoneOf(full[2])}`);
+  else if (date) t = Date.parse(`${date[1]}T00:00:00${zoneOf(date[2])}`);
+  if (Number.isNaN(t)) {
+    throw new InvalidInputError(`invalid ${o.flag ? `${o.flag} ` : ''}time "${value}"`, {hint: 'use RFC 3339 (2026-01-02T15:04:05Z), a Unix timestamp or a duration such as 10m'});
+  }
   return t;
+}
+
+function zoneOf(z: string | undefined): string {
+  if (!z || z.toUpperCase() === 'Z') return 'Z';
+  return z.includes(':') ? z : `${z.slice(0, 3)}:${z.slice(3)}`;
+}
+
+/** Output that follows the log needs a log: without one the caller attaches (runInteractive, startInteractive). */
+function refuseForegroundNone(driver: string | undefined): void {
+  if (driver === 'none') {
+    throw new InvalidInputError('a container with --log-driver none has no log to follow', {hint: 'attach to it instead (burrow attach), or use another log driver: k8s-file, the default, or passthrough'});
+  }
 }
 
 /** `login`/`logout` take a registry, optionally with a repository path (Podman allows host/namespace keys). */
@@ -595,4 +721,9 @@ function registryKey(input: string): {host: string; key: string} {
   if (!clean || /\s/.test(clean)) throw new InvalidInputError(`invalid registry "${input}"`, {hint: 'give a registry host such as quay.io or 127.0.0.1:5000'});
   const host = clean.split('/')[0];
   return {host: host === 'index.docker.io' || host === 'registry-1.docker.io' ? 'docker.io' : host, key: clean};
+}
+
+/** Input reaches the process only when the container keeps stdin open (-i) and the client offers it. */
+function sessionKind(c: ContainerConfig, io: AttachIO): SessionKind {
+  return {tty: c.tty === true, stdin: c.interactive === true && io.wantsInput};
 }

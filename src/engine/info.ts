@@ -9,6 +9,7 @@ import type {EngineContext} from './context';
 import type {ContainerManager} from '../runtime/container-manager';
 import {VERSION} from '../runtime/container-manager';
 import {findTool} from '../runtime/host-tools';
+import {probeIdmappedRootfs} from '../runtime/rootfs-driver';
 import * as runner from '../process/runner';
 import {isRunning} from '../runtime/container-state';
 import {goArch} from '../config/platform';
@@ -123,6 +124,8 @@ export async function buildInfo(ctx: EngineContext, containers: ContainerManager
   const maps = ctx.mappings();
   if (maps.singleIdWarning) warnings.push(maps.singleIdWarning);
   const [runtime, driver] = await Promise.all([ctx.runtime(), ctx.driver()]);
+  // After the driver probe, so the two test mounts do not race for the scratch directory's creation.
+  const idmap = ctx.identity.rootless ? await probeIdmappedRootfs(ctx.priv, ctx.paths.runroot, path.join(ctx.paths.root, 'tmp')) : undefined;
   const conmon = findTool('conmon');
   const pasta = findTool('pasta');
   const slirp = findTool('slirp4netns');
@@ -183,6 +186,9 @@ export async function buildInfo(ctx: EngineContext, containers: ContainerManager
       graphDriverName: driver.name,
       graphDriverReason: driver.verdicts.find((v) => v.name === driver.name)?.reason ?? '',
       graphDriverSkipped: driver.verdicts.filter((v) => !v.usable).map((v) => ({name: v.name, reason: v.reason})),
+      // How containers with their own user namespace (--userns=keep-id|auto) get their rootfs.
+      userNamespaceRootfs: idmap ? {driver: idmap.usable ? idmap.name : '', usable: idmap.usable, reason: idmap.reason}
+        : {driver: '', usable: false, reason: '--userns is supported for rootless use only'},
       graphRoot: ctx.paths.root,
       imageStore: {number: ctx.images.list().length},
       runRoot: ctx.paths.runroot,

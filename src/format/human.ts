@@ -22,8 +22,19 @@ export function timeAgo(iso: string | undefined, now = Date.now()): string {
   return `${humanDuration(now - Date.parse(iso))} ago`;
 }
 
-/** go-units HumanSizeWithPrecision(size, precision): decimal units, three significant digits by default (HumanSize uses four). */
-export function humanSize(bytes: number, precision = 3): string {
+/** go-units HumanSizeWithPrecision(size, 3): decimal units, three significant digits. */
+export function humanSize(bytes: number): string {
+  const [size, unit] = decimalUnit(bytes);
+  return `${formatG(size, 3)} ${unit}`;
+}
+
+/** go-units HumanSize (four significant digits, no space), as inspect shows a log size: "10MB", "0B". */
+export function compactHumanSize(bytes: number): string {
+  const [size, unit] = decimalUnit(bytes);
+  return `${formatG(size, 4)}${unit}`;
+}
+
+function decimalUnit(bytes: number): [number, string] {
   const units = ['B', 'kB', 'MB', 'GB', 'TB', 'PB', 'EB', 'ZB', 'YB'];
   let size = bytes;
   let i = 0;
@@ -31,7 +42,7 @@ export function humanSize(bytes: number, precision = 3): string {
     size /= 1000;
     i++;
   }
-  return `${formatG(size, precision)} ${units[i]}`;
+  return [size, units[i]];
 }
 
 /** Go's %.Ng: N significant digits, no trailing zeros. */

@@ -129,7 +129,10 @@ export class ContainerNetwork {
     const state: NetworkState = {ports: plan.ports, sandboxKey: plan.ownNamespace ? `/proc/${pid}/ns/net` : plan.netnsPath};
     try {
       if (kind === 'pasta') {
-        const target = this.ctx.identity.rootless ? pid : `/proc/${pid}/ns/net`;
+        // A container with its own user namespace (--userns): pasta joins the pause namespace, which owns
+        // it, since from inside the container's, the not-yet-started process's netns cannot be opened.
+        const target = !this.ctx.identity.rootless ? `/proc/${pid}/ns/net`
+          : c.userns ? {netns: `/proc/${pid}/ns/net`, userns: `/proc/${await this.ctx.priv.mountInfoPid()}/ns/user`} : pid;
         state.helper = await startPasta(target, plan.ports, c.networkOptions ?? [], path.join(userdata, 'pasta.pid'));
         state.ip = hostAddress();
       } else if (kind === 'slirp4netns') {

@@ -25,12 +25,15 @@ export function pastaPortSpec(ports: readonly PortMapping[], protocol: 'tcp' | '
   return list.length === 0 ? 'none' : list.join(',');
 }
 
+/** A pid, a network namespace path (real root), or both namespaces by path (--userns containers). */
+export type PastaTarget = number | string | {netns: string; userns: string};
+
 /**
  * `target`: a pid (pasta joins its user and network namespaces, the rootless case) or a network
  * namespace path (real root: the container has no user namespace and pasta, dropping to nobody, could
  * not open one).
  */
-export function pastaArgs(bin: string, target: number | string, ports: readonly PortMapping[], userOptions: readonly string[], pidFile: string): string[] {
+export function pastaArgs(bin: string, target: PastaTarget, ports: readonly PortMapping[], userOptions: readonly string[], pidFile: string): string[] {
   const argv = [bin, '--config-net', '--quiet', '--pid', pidFile,
     '-t', pastaPortSpec(ports, 'tcp'), '-u', pastaPortSpec(ports, 'udp'), '-T', 'none', '-U', 'none',
     '--dns-forward', PASTA_DNS_FORWARD];
@@ -38,13 +41,14 @@ export function pastaArgs(bin: string, target: number | string, ports: readonly 
   if (!userOptions.includes('--map-gw')) argv.push('--no-map-gw');
   argv.push(...userOptions.filter((o) => o !== '--map-gw'));
   if (typeof target === 'number') argv.push(String(target));
+  else if (typeof target === 'object') argv.push('--userns', target.userns, '--netns', target.netns);
   // As root pasta would drop to nobody first, who cannot open a root container's namespace.
   else argv.push('--runas', '0:0', '--netns', target);
   return argv;
 }
 
 /** Starts pasta for the namespace of `pid`; returns its record once it has daemonized. */
-export async function startPasta(target: number | string, ports: readonly PortMapping[], userOptions: readonly string[], pidFile: string): Promise<HelperRecord> {
+export async function startPasta(target: PastaTarget, ports: readonly PortMapping[], userOptions: readonly string[], pidFile: string): Promise<HelperRecord> {
   fs.rmSync(pidFile, {force: true});
   const argv = pastaArgs(pastaBinary(), target, ports, userOptions, pidFile);
   const res = await runner.run(argv, {okStatuses: [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 255], timeoutMs: 20_000, daemonizes: true}).catch((e: Error) => ({status: -1, stderr: e.message, stdout: ''}));

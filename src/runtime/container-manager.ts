@@ -4,7 +4,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import {BurrowError, ContainerCommandError, ExitCode, InvalidInputError, InvalidStateError, NoSuchObjectError} from '../errors';
+import {BurrowError, ContainerCommandError, ExitCode, HostConfigError, InvalidInputError, InvalidStateError, NoSuchObjectError} from '../errors';
 import {log} from '../log';
 import {bootId, isAlive} from '../../rootless/proc';
 import type {EngineContext} from '../engine/context';
@@ -15,13 +15,15 @@ import type {ContainerSnapshot} from '../engine/container-views';
 import type {PortMapping} from '../network/network-options';
 import type {ImageView} from '../storage/image-store';
 import {mappedSize} from '../../rootless/subid';
-import {generateSpec, mergeEnv} from './oci-spec';
+import {generateSpec, mergeEnv, type ConsoleSize} from './oci-spec';
 import {parseGroup, parsePasswd, resolveUser} from './user-resolver';
 import {normalizeDescriptors, topRows} from './container-top';
 import {writeContainerFiles} from './container-files';
-import {startConmon} from './conmon';
-import {mountRootfs, mountsUnder, unmountRootfs, type DriverName} from './rootfs-driver';
+import {startConmon, startConmonExec} from './conmon';
+import {logFilePath, resolveLogConfig, type LogConfig} from './log-config';
+import {mountRootfs, mountsUnder, probeIdmappedRootfs, unmountRootfs, type DriverName} from './rootfs-driver';
 import {userMounted} from './rootfs-mounts';
+import {AUTO_DEFAULT_SIZE, containerMaps, mapsYou, parseUserns} from './userns';
 import {isRunning, observedState, readExitFile} from './container-state';
 import {normalizeSignal} from './signals';
 import {findTool} from './host-tools';
@@ -30,7 +32,8 @@ import {exposedToMappings, networkModeName, normalizeExpose, parseAddHost, parse
 import {ContainerNetwork, defaultNetworkCmd} from '../network/container-network';
 import {pastaBinary} from '../network/pasta';
 import {slirpBinary} from '../network/slirp4netns';
-import {execFailure, execFiles, execProcessSpec, type ExecOptions} from './exec-session';
+import {execFailure, execProcessSpec, openExecSession, type ExecOptions, type ExecSessionFiles} from './exec-session';
+import type {AttachConnection, AttachIO} from './attach-socket';
 import {checkBindSources, parseMounts} from './mount-options';
 import * as runner from '../process/runner';
 import {randomBytes} from 'node:crypto';
@@ -60,6 +63,10 @@ export interface CreateOptions {
   macAddress?: string;
   volumes: string[];
   tmpfs: string[];
+  /** --mount values */
+  mount?: string[];
+  /** --volumes-from values */
+  volumesFrom?: string[];
   readOnly: boolean;
   capAdd: string[];
   capDrop: string[];
@@ -67,7 +74,17 @@ export interface CreateOptions {
   stopSignal?: string;
   stopTimeout?: number;
   rm: boolean;
+  /** -t and -i */
+  tty?: boolean;
+  interactive?: boolean;
   createCommand: string[];
+  /** --log-driver and --log-opt (defaults from containers.conf) */
+  logDriver?: string;
+  logOpts?: string[];
+  /** --userns, --uidmap, --gidmap */
+  userns?: string;
+  uidmap?: string[];
+  gidmap?: string[];
 }
 
 export const VERSION = (require('../../../package.json') as {version: string}).version;
@@ -84,22 +101,50 @@ export class ContainerManager {
   async create(o: CreateOptions): Promise<ContainerConfig> {
     await this.ctx.ready();
     const net = this.networkRequest(o);
-    const mounts = parseMounts(o.volumes, o.tmpfs);
-    checkBindSources(mounts);
+    const ownMounts = parseMounts(o.volumes, o.tmpfs, o.mount ?? []);
+    checkBindSources(ownMounts);
     const env = [...readEnvFiles(o.envFiles), ...expandEnv(o.env)];
     const labels = parseLabels(o.labels);
-    const driver = (await this.ctx.driver()).name;
+    const log = this.logConfig(o);
+    const userns = parseUserns(o.userns, o.uidmap, o.gidmap);
+    const driver = userns.mode === 'host' ? (await this.ctx.driver()).name : await this.idmapDriver(userns.mode);
     // The images lock keeps `rmi` from removing the image between lookup and the record's creation.
+    // Locks are taken in one order: images, then userns-auto, then volumes.
     return withLock(this.ctx.images.lockFile, () => {
       const image = this.ctx.images.resolve(o.image);
       const fields = this.resolveFields(o, image);
       const netFields = this.networkFields(o, net, Object.keys(image.config.config?.ExposedPorts ?? {}));
-      return this.ctx.containers.create({
-        ...fields, ...netFields, mounts, imageId: image.id, imageName: image.names[0] ?? image.id, env: mergeEnv(image.config.config?.Env, env),
-        labels: {...(image.config.config?.Labels ?? {}), ...labels}, readOnly: o.readOnly, capAdd: o.capAdd, capDrop: o.capDrop,
-        init: o.init, hostname: o.hostname, autoRemove: o.rm, createCommand: o.createCommand, driver, name: o.name,
+      const cv = require('../volume/container-volumes') as typeof import('../volume/container-volumes');
+      const wanted = cv.completeMounts(this.ctx, ownMounts, image, o.volumesFrom ?? []);
+      const write = (autoStart?: number) => cv.withContainerVolumes(this.ctx, wanted, (mounts) => {
+        const maps = containerMaps(userns, this.ctx.mappings(), this.ctx.identity, autoStart);
+        // keep-id runs as you (or keep-id's uid/gid) unless --user says otherwise, as in Podman.
+        const user = userns.mode === 'keep-id' && o.user === undefined ? `${maps!.uidMap.find((e) => e.hostId === 0)!.containerId}:${maps!.gidMap.find((e) => e.hostId === 0)!.containerId}` : fields.user;
+        return this.ctx.containers.create({
+          ...fields, ...netFields, user, mounts, imageId: image.id, imageName: image.names[0] ?? image.id, env: mergeEnv(image.config.config?.Env, env),
+          labels: {...(image.config.config?.Labels ?? {}), ...labels}, readOnly: o.readOnly, capAdd: o.capAdd, capDrop: o.capDrop,
+          init: o.init, hostname: o.hostname, autoRemove: o.rm, tty: o.tty || undefined, interactive: o.interactive || undefined,
+          createCommand: o.createCommand, driver, name: o.name, log, ...(maps ? {userns: maps} : {}),
+        });
       });
+      if (userns.mode !== 'auto') return write();
+      const pause = this.ctx.mappings();
+      const {withAutoRange} = require('./userns-allocation') as typeof import('./userns-allocation');
+      return withAutoRange(this.ctx.paths.root, this.ctx.containers, userns.size ?? AUTO_DEFAULT_SIZE, Math.min(mappedSize(pause.uidMap), mappedSize(pause.gidMap)), write);
     }, 'images');
+  }
+
+  /** The log driver and options a container made from `o` gets (checked: a bad option or an unusable driver throws). */
+  logConfig(o: Pick<CreateOptions, 'logDriver' | 'logOpts'>): LogConfig {
+    return resolveLogConfig(o.logDriver, o.logOpts ?? [], this.ctx.containersConf().containers);
+  }
+
+  /** A container with its own user namespace needs its rootfs shown through its maps: fuse-overlayfs. */
+  private async idmapDriver(mode: string): Promise<DriverName> {
+    if (!this.ctx.identity.rootless) throw new InvalidInputError(`--userns=${mode} is supported for rootless use only`, {hint: 'run burrow as an ordinary user, or drop --userns'});
+    const verdict = await probeIdmappedRootfs(this.ctx.priv, this.ctx.paths.runroot, path.join(this.ctx.paths.root, 'tmp'));
+    if (!verdict.usable) throw new HostConfigError(`--userns=${mode} cannot work here: ${verdict.reason}`, {hint: 'install fuse-overlayfs and make /dev/fuse usable (chmod 0666 /dev/fuse), or drop --userns'});
+    return verdict.name;
   }
 
   /** --network parsed and checked against what exists now (networks, the joined container, helpers). */
@@ -174,8 +219,12 @@ export class ContainerManager {
 
   // ---- start ----
 
-  /** Starts a created or exited container. `attached` marks a foreground `run` that will do the cleanup. */
-  async start(id: string, opts: {attached?: boolean} = {}): Promise<ContainerState> {
+  /**
+   * Starts a created or exited container. `attached` marks a foreground `run` that will do the cleanup;
+   * `beforeStart` runs once the process exists but before it runs (an attach client connects there, so
+   * it sees the first byte of output and the terminal has its size from the start).
+   */
+  async start(id: string, opts: {attached?: boolean; consoleSize?: ConsoleSize; beforeStart?: (bundle: string) => Promise<void>} = {}): Promise<ContainerState> {
     await this.ctx.ready();
     const runtime = await this.ctx.runtime();
     return this.ctx.containers.update(id, async (v) => {
@@ -190,10 +239,14 @@ export class ContainerManager {
       const image = this.ctx.images.get(c.imageId);
       if (!image) throw new NoSuchObjectError(`image ${c.imageId} of container ${c.name} is gone`, {hint: 'remove the container and create it again'});
       const lowers = image.layers.map((l) => this.ctx.layers.diffDir(l.diffId));
+      if (c.userns && !mapsYou(c.userns.uidMap)) {
+        const {openWayForForeignRoot} = require('./userns-access') as typeof import('./userns-access');
+        for (const d of openWayForForeignRoot(this.ctx.containers.containerDir(c.id), this.ctx.identity.uid, c.userns.mode)) log.info(`made ${d} searchable by others (o+x) for the container's root`);
+      }
       // A rootfs the user mounted (`burrow mount`) is used as it is.
       if (!userMounted(st) || (await mountsUnder(this.ctx.priv, merged)).length === 0) await mountRootfs(this.ctx.priv, c.driver as DriverName, {
         lowers, upper: path.join(this.ctx.containers.containerDir(c.id), 'diff'), work: path.join(this.ctx.containers.containerDir(c.id), 'work'),
-        merged, empty: path.join(this.ctx.containers.containerDir(c.id), 'work'),
+        merged, empty: path.join(this.ctx.containers.containerDir(c.id), 'work'), idmap: c.userns,
       });
       st = {...st, mounted: true, startingPid: process.pid, runtime: runtime.path,
         conmonPidFile: path.join(userdata, 'conmon.pid'), containerPidFile: path.join(userdata, 'pidfile')};
@@ -202,23 +255,29 @@ export class ContainerManager {
       try {
         const hostname = c.hostname ?? (c.network === 'host' ? os.hostname() : c.id.slice(0, 12));
         writeContainerFiles(userdata, c, hostname, this.ctx.identity.rootless, VERSION);
-        const user = resolveUser(c.user, this.readImageFile(image, 'etc/passwd'), this.readImageFile(image, 'etc/group'));
+        const etcFiles = c.userns?.mode === 'keep-id' ? this.writeKeepIdFiles(c, image, userdata) : [];
+        const user = resolveUser(c.user, this.containerEtcFile(c, image, 'passwd'), this.containerEtcFile(c, image, 'group'));
+        const mounts = c.mounts?.length ? await this.prepareMounts(c, merged, lowers, user) : undefined;
         const spec = generateSpec({
+          mounts,
           config: c, rootfs: merged, userdata, rootless: this.ctx.identity.rootless, mappedIds: mappedSize(this.ctx.mappings().gidMap),
-          user, hostname, initPath: c.init ? initBinary() : undefined, netnsPath: plan.netnsPath,
+          user, hostname, initPath: c.init ? initBinary() : undefined, netnsPath: plan.netnsPath, consoleSize: opts.consoleSize,
+          userns: c.userns, etcFiles,
         });
-        writeJsonAtomic(path.join(userdata, 'config.json'), spec);
+        // Private: it holds the environment, and userdata is searchable by others for --userns=auto.
+        writeJsonAtomic(path.join(userdata, 'config.json'), spec, 0o600);
         fs.mkdirSync(this.ctx.exitDir, {recursive: true});
         fs.rmSync(path.join(this.ctx.exitDir, c.id), {force: true});
         fs.mkdirSync(this.ctx.runtimeRoot, {recursive: true});
         fs.mkdirSync(this.ctx.socketDir, {recursive: true});
         const started = await startConmon(this.ctx.priv, {
           id: c.id, name: c.name, bundle: userdata, runtimePath: runtime.path, runtimeRoot: this.ctx.runtimeRoot,
-          logPath: this.ctx.containers.logPath(c.id), exitDir: this.ctx.exitDir, socketDir: this.ctx.socketDir,
-          exitCommand: this.exitCommand(c.id, opts.attached ? process.pid : 0),
+          logPath: logFilePath(c.log, this.ctx.containers.logPath(c.id)), log: c.log, exitDir: this.ctx.exitDir, socketDir: this.ctx.socketDir,
+          exitCommand: this.exitCommand(c.id, opts.attached ? process.pid : 0), terminal: c.tty, stdin: c.interactive,
         });
         st = {...st, network: await this.network.attach(c, plan, started.pid, userdata)};
         this.ctx.containers.writeState(c.id, st);
+        await opts.beforeStart?.(userdata);
         await this.ctx.priv.run([runtime.path, '--root', this.ctx.runtimeRoot, 'start', c.id]);
         st = {
           ...st, status: 'running', pid: started.pid, conmonPid: started.conmonPid, startedAt: new Date().toISOString(),
@@ -231,11 +290,31 @@ export class ContainerManager {
         // Leave a clean "created" container: no mount, no runtime state, no network helper.
         await this.network.detach(c, st.network).catch(() => undefined);
         await this.ctx.priv.run([runtime.path, '--root', this.ctx.runtimeRoot, 'delete', '--force', c.id], {okStatuses: [0, 1]}).catch(() => undefined);
+        await this.unmountExtra(c).catch(() => undefined);
         if (!userMounted(st)) await unmountRootfs(this.ctx.priv, c.driver as DriverName, merged).catch(() => undefined);
         this.ctx.containers.writeState(c.id, {...st, status: 'created', mounted: false, runtime: undefined, startingPid: undefined, network: undefined, error: (e as Error).message});
         throw e;
       }
     });
+  }
+
+  /** The container's -v/--mount list as host paths (volume/mount-setup), loaded only for containers that have one. */
+  private async prepareMounts(c: ContainerConfig, merged: string, lowers: string[], user: {uid: number; gid: number}) {
+    const {prepareMounts} = require('../volume/mount-setup') as typeof import('../volume/mount-setup');
+    const dir = this.ctx.containers.containerDir(c.id);
+    const driver = c.driver as DriverName;
+    return prepareMounts(this.ctx, {
+      // U and first-mount ownership go through the container's own mapping when it has one (--userns).
+      config: c, containerDir: dir, merged, driver, user, mapping: c.userns ? {uidMap: c.userns.uidMap, gidMap: c.userns.gidMap} : undefined,
+      rootfsLayers: driver === 'vfs' ? [merged] : [path.join(dir, 'diff'), ...[...lowers].reverse()],
+    });
+  }
+
+  /** Image mounts and O overlays of the container, if it has any. */
+  private async unmountExtra(c: ContainerConfig): Promise<void> {
+    if (!c.mounts?.some((m) => m.type === 'image' || m.overlay)) return;
+    const {unmountContainerMounts} = require('../volume/mount-setup') as typeof import('../volume/mount-setup');
+    await unmountContainerMounts(this.ctx.priv, this.ctx.containers.containerDir(c.id));
   }
 
   /**
@@ -248,6 +327,37 @@ export class ContainerManager {
     const guard = 'if [ "$1" != 0 ]; then s=$(sed -n "s/.*) \\(.\\).*/\\1/p" "/proc/$1/stat" 2>/dev/null); ' +
       'case "$s" in ""|Z|X) ;; *) exit 0;; esac; fi; shift; exec "$@"';
     return ['/bin/sh', '-c', guard, 'burrow-exit', String(attachedPid), process.execPath, bin, '--root', this.ctx.paths.root, '--runroot', this.ctx.paths.runroot, 'container', 'cleanup', id];
+  }
+
+  /** keep-id: passwd and group with your entry (when the image lacks your ids), to bind over /etc. */
+  private writeKeepIdFiles(c: ContainerConfig, image: {layers: {diffId: string}[]}, userdata: string): string[] {
+    const {groupWithUser, hostUserEntry, keepIdHome, passwdWithUser} = require('./keepid-files') as typeof import('./keepid-files');
+    const uid = c.userns!.uidMap.find((e) => e.hostId === 0)!.containerId;
+    const gid = c.userns!.gidMap.find((e) => e.hostId === 0)!.containerId;
+    const info = os.userInfo();
+    const me = hostUserEntry(readTextFile('/etc/passwd') ?? '', this.ctx.identity.uid, {name: info.username, gecos: '', home: info.homedir});
+    const home = keepIdHome(me.home, (c.mounts ?? []).map((m) => m.destination), c.workdir);
+    const files: [string, string | undefined][] = [
+      ['passwd', passwdWithUser(this.readImageFile(image, 'etc/passwd'), me, uid, gid, home)],
+      ['group', groupWithUser(this.readImageFile(image, 'etc/group'), me.name, gid)],
+    ];
+    const written: string[] = [];
+    for (const [name, text] of files) {
+      fs.rmSync(path.join(userdata, name), {force: true});
+      if (text === undefined) continue;
+      fs.writeFileSync(path.join(userdata, name), text, {mode: 0o644});
+      written.push(name);
+    }
+    return written;
+  }
+
+  /** /etc/passwd or /etc/group as the container sees it: keep-id's own copy, else the image's. */
+  private containerEtcFile(c: ContainerConfig, image: {layers: {diffId: string}[]} | undefined, name: 'passwd' | 'group'): string | undefined {
+    if (c.userns?.mode === 'keep-id') {
+      const own = readTextFile(path.join(this.ctx.containers.userdataDir(c.id), name));
+      if (own !== undefined) return own;
+    }
+    return image ? this.readImageFile(image, `etc/${name}`) : undefined;
   }
 
   /** Reads a file of the image's merged view from the top layer down, without mounting anything. */
@@ -353,7 +463,7 @@ export class ContainerManager {
       if (isRunning(st)) return {exitCode: undefined, removed: false};
       const attachedElsewhere = st.attachedPid !== undefined && st.attachedPid !== process.pid && !opts.fromAttached && isAlive(st.attachedPid);
       if (v.config.autoRemove && st.status === 'exited' && !attachedElsewhere) {
-        await this.removeLocked(v, st);
+        await this.removeLocked(v, st, true);
         return {exitCode: st.exitCode, removed: true};
       }
       const cleaned = await this.cleanupLocked(v, st);
@@ -365,6 +475,7 @@ export class ContainerManager {
     const c = v.config;
     await this.network.detach(c, st.network).catch((e: Error) => log.warn(`network cleanup of ${c.name}: ${e.message}`));
     // The mount table, not the state file, decides: a crash between mounting and recording leaves a mount.
+    await this.unmountExtra(c);
     if (!userMounted(st)) await unmountRootfs(this.ctx.priv, c.driver as DriverName, path.join(this.ctx.containers.containerDir(c.id), 'merged'));
     if (st.runtime) {
       await this.ctx.priv.run([st.runtime, '--root', this.ctx.runtimeRoot, 'delete', '--force', c.id], {okStatuses: [0, 1]}).catch(() => undefined);
@@ -374,7 +485,8 @@ export class ContainerManager {
     return next;
   }
 
-  async remove(ref: string, opts: {force?: boolean} = {}): Promise<string> {
+  /** `volumes`: its anonymous volumes go too (rm -v). */
+  async remove(ref: string, opts: {force?: boolean; volumes?: boolean} = {}): Promise<string> {
     const v = this.ctx.containers.resolve(ref);
     let st = observedState(v, this.ctx.exitDir);
     if (isRunning(st)) {
@@ -388,7 +500,7 @@ export class ContainerManager {
     await this.ctx.containers.update(v.config.id, async (cur) => {
       st = observedState(cur, this.ctx.exitDir);
       if (isRunning(st)) throw new InvalidStateError(`container ${cur.config.name} is still running`);
-      await this.removeLocked(cur, st);
+      await this.removeLocked(cur, st, opts.volumes === true);
     });
     return v.config.id;
   }
@@ -398,11 +510,15 @@ export class ContainerManager {
    * drops the runtime state, unmounts what is still mounted inside and deletes the tree — one spawn
    * instead of three on the path every `run --rm` takes.
    */
-  private async removeLocked(v: ContainerView, st: ContainerState): Promise<void> {
+  private async removeLocked(v: ContainerView, st: ContainerState, anonymousVolumes = false): Promise<void> {
     await this.network.detach(v.config, st.network).catch((e: Error) => log.warn(`network cleanup of ${v.config.name}: ${e.message}`));
     const doomed = this.ctx.containers.detach(v);
     fs.rmSync(path.join(this.ctx.exitDir, v.config.id), {force: true});
     await this.deleteTree(doomed, st.runtime, v.config.id);
+    if (anonymousVolumes && v.config.mounts?.some((m) => m.anonymous)) {
+      const {removeAnonymousVolumes} = require('../volume/container-volumes') as typeof import('../volume/container-volumes');
+      await removeAnonymousVolumes(this.ctx, v.config);
+    }
   }
 
   /** Deletes a container directory (also a crashed creator's or remover's), unmounting what is inside. */
@@ -479,8 +595,9 @@ export class ContainerManager {
   /**
    * Runs a process in a running container with the given stdio; resolves to its exit status (or, with
    * detach, to the session id once it started). The container's lock is held only while reading it.
+   * With a terminal (-t) the session is run by a conmon of its own and `io` talks to it.
    */
-  async exec(ref: string, o: ExecOptions, stdio: {stdin: 'inherit' | 'ignore'; stderr?: (b: Buffer) => void} = {stdin: 'ignore'}): Promise<{code: number; session: string}> {
+  async exec(ref: string, o: ExecOptions, stdio: {stdin: 'inherit' | 'ignore'; stderr?: (b: Buffer) => void} = {stdin: 'ignore'}, io?: AttachIO): Promise<{code: number; session: string; detached?: boolean}> {
     const v = this.ctx.containers.resolve(ref);
     const st = observedState(v, this.ctx.exitDir);
     if (!isRunning(st) || !st.runtime) {
@@ -488,7 +605,7 @@ export class ContainerManager {
     }
     const c = v.config;
     const image = this.ctx.images.get(c.imageId);
-    const user = resolveUser(o.user ?? c.user, image ? this.readImageFile(image, 'etc/passwd') : undefined, image ? this.readImageFile(image, 'etc/group') : undefined);
+    const user = resolveUser(o.user ?? c.user, this.containerEtcFile(c, image, 'passwd'), this.containerEtcFile(c, image, 'group'));
     const userdata = this.ctx.containers.userdataDir(c.id);
     let hostname = c.id.slice(0, 12);
     try {
@@ -497,11 +614,17 @@ export class ContainerManager {
       // keep the short id
     }
     const session = randomBytes(32).toString('hex');
-    const files = execFiles(userdata, session);
-    fs.writeFileSync(files.processFile, JSON.stringify(execProcessSpec(c, o, user, hostname)));
-    const argv = await this.ctx.priv.wrap([st.runtime, '--root', this.ctx.runtimeRoot, '--log', files.logFile, '--log-format', 'json',
-      'exec', ...(o.detach ? ['--detach'] : []), '--process', files.processFile, c.id]);
+    const files = openExecSession(userdata, session);
+    let keep = false;
     try {
+      fs.writeFileSync(files.processFile, JSON.stringify(execProcessSpec(c, o, user, hostname, io?.size())));
+      if (o.tty) {
+        const r = await this.execWithTerminal(c, st.runtime, files, o, io);
+        keep = o.detach || r.detached === true;
+        return {...r, session};
+      }
+      const argv = await this.ctx.priv.wrap([st.runtime, '--root', this.ctx.runtimeRoot, '--log', files.logFile, '--log-format', 'json',
+        'exec', ...(o.detach ? ['--detach'] : []), '--pid-file', files.pidFile, '--process', files.processFile, c.id]);
       const child = runner.start(argv, {stdio: [o.interactive ? stdio.stdin : 'ignore', o.detach ? 'ignore' : 'inherit', o.detach ? 'ignore' : 'pipe'], env: this.ctx.priv.childEnv()});
       // The process's stderr goes through; runc's own "exec failed" line (also in its log) does not,
       // since it becomes the one-line error below.
@@ -515,11 +638,36 @@ export class ContainerManager {
       });
       const failed = execFailure(files.logFile);
       if (failed) throw failed;
+      keep = o.detach;
       return {code, session};
     } finally {
-      fs.rmSync(files.processFile, {force: true});
-      fs.rmSync(files.logFile, {force: true});
+      // A detached session keeps its directory (pid file) so inspect lists it while it runs.
+      if (!keep) fs.rmSync(files.dir, {recursive: true, force: true});
+      else fs.rmSync(files.ownerFile, {force: true});
     }
+  }
+
+  private async execWithTerminal(c: ContainerConfig, runtime: string, files: ExecSessionFiles, o: ExecOptions, io: AttachIO | undefined): Promise<{code: number; detached?: boolean}> {
+    const attach = !o.detach && io !== undefined;
+    let conn: AttachConnection | undefined;
+    const started = await startConmonExec(this.ctx.priv, {
+      id: c.id, name: c.name, bundle: files.dir, runtimePath: runtime, runtimeRoot: this.ctx.runtimeRoot, processSpec: files.processFile,
+      logPath: path.join(files.dir, 'exec.log'), exitDir: files.dir, terminal: true, stdin: o.interactive, attach,
+    }, async () => {
+      const {AttachConnection: Connection} = require('./attach-socket') as typeof import('./attach-socket');
+      conn = await Connection.open(files.dir, (stream, data) => io!.output(stream, data));
+    });
+    if (!attach || !conn) {
+      started.release();
+      return {code: 0};
+    }
+    const end = await io!.drive(conn, {tty: true, stdin: o.interactive});
+    if (end === 'detached') {
+      conn.close();
+      started.release();
+      return {code: 0, detached: true};
+    }
+    return {code: await started.wait()};
   }
 
   // ---- network ----
@@ -619,6 +767,14 @@ export function readEnvFiles(files: readonly string[]): string[] {
     out.push(...expandEnv(lines));
   }
   return out;
+}
+
+function readTextFile(file: string): string | undefined {
+  try {
+    return fs.readFileSync(file, 'utf8');
+  } catch {
+    return undefined;
+  }
 }
 
 function initBinary(): string {

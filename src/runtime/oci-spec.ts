@@ -3,6 +3,8 @@
 // and the container files (/etc/hosts, /etc/hostname, /etc/resolv.conf). Pure: no I/O.
 import type {ContainerConfig} from '../storage/container-store';
 import {effectiveCapabilities} from './capabilities';
+import {ociMappings, type IdMaps} from './userns';
+import {toHostId} from '../../rootless/subid';
 
 export interface ProcessUser {
   uid: number;
@@ -25,6 +27,24 @@ export interface SpecInput {
   initPath?: string;
   /** an existing network namespace to join (container:, ns:); none given: a new one unless host */
   netnsPath?: string;
+  /** the attached client's terminal size: the container's terminal starts with it */
+  consoleSize?: ConsoleSize;
+  /** the container's own mounts resolved to host paths (volume/mount-setup); default: config.mounts as they are */
+  mounts?: Mount[];
+  /** the container's own user namespace (--userns), maps relative to the pause namespace */
+  userns?: IdMaps;
+  /** files of `userdata` bind-mounted over /etc (keep-id's passwd and group) */
+  etcFiles?: string[];
+}
+
+export interface ConsoleSize {
+  rows: number;
+  cols: number;
+}
+
+/** The OCI process's consoleSize, for a terminal whose client size is known. */
+export function consoleSizeField(tty: boolean | undefined, size: ConsoleSize | undefined): Record<string, unknown> {
+  return tty && size ? {consoleSize: {height: size.rows, width: size.cols}} : {};
 }
 
 export const DEFAULT_PATH = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
@@ -34,7 +54,7 @@ const MASKED_PATHS = ['/proc/acpi', '/proc/kcore', '/proc/keys', '/proc/latency_
   '/proc/timer_stats', '/proc/sched_debug', '/proc/scsi', '/sys/firmware', '/sys/fs/selinux', '/sys/dev/block'];
 const READONLY_PATHS = ['/proc/asound', '/proc/bus', '/proc/fs', '/proc/irq', '/proc/sys', '/proc/sysrq-trigger'];
 
-interface Mount {
+export interface Mount {
   destination: string;
   type: string;
   source: string;
@@ -68,11 +88,13 @@ export function generateSpec(input: SpecInput): Record<string, unknown> {
   const namespaces: {type: string; path?: string}[] = [{type: 'pid'}, {type: 'ipc'}, {type: 'uts'}, {type: 'mount'}];
   if (c.network !== 'host') namespaces.push(input.netnsPath ? {type: 'network', path: input.netnsPath} : {type: 'network'});
   if (!input.rootless) namespaces.push({type: 'cgroup'});
+  if (input.userns) namespaces.push({type: 'user'});
 
   return {
     ociVersion: '1.0.2-dev',
     process: {
-      terminal: false,
+      terminal: c.tty === true,
+      ...consoleSizeField(c.tty, input.consoleSize),
       user: {uid: input.user.uid, gid: input.user.gid, additionalGids: input.user.additionalGids},
       args,
       env,
@@ -97,6 +119,7 @@ export function generateSpec(input: SpecInput): Record<string, unknown> {
     },
     linux: {
       namespaces,
+      ...(input.userns ? {uidMappings: ociMappings(input.userns.uidMap), gidMappings: ociMappings(input.userns.gidMap)} : {}),
       maskedPaths: MASKED_PATHS,
       readonlyPaths: READONLY_PATHS,
       ...(input.rootless ? {} : {cgroupsPath: `/burrow/${c.id}`, resources: {devices: [{allow: false, access: 'rwm'}]}}),
@@ -106,7 +129,7 @@ export function generateSpec(input: SpecInput): Record<string, unknown> {
 
 function mounts(input: SpecInput): Mount[] {
   const c = input.config;
-  const ownTtyGroup = input.mappedIds > 5;
+  const ownTtyGroup = input.userns ? toHostId(input.userns.gidMap, 5) !== undefined : input.mappedIds > 5;
   const list: Mount[] = [
     {destination: '/proc', type: 'proc', source: 'proc', options: ['nosuid', 'noexec', 'nodev']},
     {destination: '/dev', type: 'tmpfs', source: 'tmpfs', options: ['nosuid', 'strictatime', 'mode=755', 'size=65536k']},
@@ -117,7 +140,8 @@ function mounts(input: SpecInput): Mount[] {
   ];
   // Rootless, sysfs can only be mounted when the container has its own network namespace (which our
   // user namespace then owns); with the host's network it is bind-mounted, as Podman does.
-  if (input.rootless && (c.network === 'host' || c.network.startsWith('ns:'))) {
+  // A joined namespace belongs to the pause namespace, not to the container's own user namespace.
+  if (input.rootless && (c.network === 'host' || c.network.startsWith('ns:') || (input.userns && input.netnsPath))) {
     list.push({destination: '/sys', type: 'bind', source: '/sys', options: ['rbind', 'nosuid', 'noexec', 'nodev', 'ro']});
   } else {
     list.push({destination: '/sys', type: 'sysfs', source: 'sysfs', options: ['nosuid', 'noexec', 'nodev', 'ro']});
@@ -126,6 +150,9 @@ function mounts(input: SpecInput): Mount[] {
     list.push({destination: '/sys/fs/cgroup', type: 'cgroup', source: 'cgroup', options: ['nosuid', 'noexec', 'nodev', 'relatime', 'ro']});
   }
   for (const f of c.noHosts ? ['hostname', 'resolv.conf'] : ['hosts', 'hostname', 'resolv.conf']) {
+    list.push({destination: `/etc/${f}`, type: 'bind', source: `${input.userdata}/${f}`, options: ['bind', 'rprivate', 'nosuid', 'noexec', 'nodev']});
+  }
+  for (const f of input.etcFiles ?? []) {
     list.push({destination: `/etc/${f}`, type: 'bind', source: `${input.userdata}/${f}`, options: ['bind', 'rprivate', 'nosuid', 'noexec', 'nodev']});
   }
   list.push({destination: '/run/.containerenv', type: 'bind', source: `${input.userdata}/.containerenv`, options: ['bind', 'rprivate', 'nosuid', 'nodev', 'ro']});
@@ -140,6 +167,6 @@ function mounts(input: SpecInput): Mount[] {
     }
   }
   // The user's mounts come last, so they win over the defaults at the same place.
-  for (const m of c.mounts ?? []) list.push({destination: m.destination, type: m.type, source: m.source, options: m.options});
+  for (const m of input.mounts ?? c.mounts ?? []) list.push({destination: m.destination, type: m.type, source: m.source, options: m.options});
   return list;
 }

@@ -8,6 +8,7 @@ import type {PrivilegedExec} from '../../rootless/privileged';
 import {bootId} from '../../rootless/proc';
 import {readJson, writeJsonAtomic} from '../storage/atomic-file';
 import {findTool} from './host-tools';
+import {fuseMapping, type IdMaps} from './userns';
 
 export type DriverName = 'overlay' | 'fuse-overlayfs' | 'vfs';
 
@@ -30,6 +31,8 @@ export interface RootfsLayout {
   merged: string;
   /** an empty directory, for images without layers */
   empty: string;
+  /** the container's own user namespace: the rootfs is shown through its maps (fuse-overlayfs only) */
+  idmap?: IdMaps;
 }
 
 export const DRIVER_ORDER: DriverName[] = ['overlay', 'fuse-overlayfs', 'vfs'];
@@ -87,11 +90,15 @@ function overlayOptions(layout: RootfsLayout, rootless: boolean, fuse: boolean):
   const lowers = layout.lowers.length > 0 ? [...layout.lowers].reverse() : [layout.empty];
   const opts = [`lowerdir=${lowers.join(':')}`, `upperdir=${layout.upper}`, `workdir=${layout.work}`];
   if (rootless && !fuse) opts.push('userxattr');
+  // allow_other: the container's root is a subordinate id, not the user who mounted it (FUSE then still
+  // admits only processes inside the mounting user namespace).
+  if (fuse && layout.idmap) opts.push('allow_other', `uidmapping=${fuseMapping(layout.idmap.uidMap)}`, `gidmapping=${fuseMapping(layout.idmap.gidMap)}`);
   return opts.join(',');
 }
 
 /** Mounts (or, for vfs, copies) the rootfs at layout.merged. */
 export async function mountRootfs(priv: PrivilegedExec, driver: DriverName, layout: RootfsLayout): Promise<void> {
+  if (layout.idmap && driver !== 'fuse-overlayfs') throw new HostConfigError(`a container with its own user namespace needs fuse-overlayfs, not ${driver}`, {hint: 'recreate the container'});
   switch (driver) {
     case 'overlay':
       await priv.run(['mount', '-t', 'overlay', 'overlay', '-o', overlayOptions(layout, priv.rootless, false), layout.merged]);
@@ -104,6 +111,47 @@ export async function mountRootfs(priv: PrivilegedExec, driver: DriverName, layo
       await priv.run(['sh', '-ec', VFS_SCRIPT, 'vfs', layout.merged, ...layout.lowers]);
       return;
   }
+}
+
+/**
+ * How a container with its own user namespace (--userns=keep-id|auto) gets its rootfs. The layers are
+ * owned as the pause namespace maps them, so the container must see them through its own maps. Kernel
+ * idmapped mounts need CAP_SYS_ADMIN over the layers' filesystem (the host's, owned by the initial
+ * namespace) and overlayfs itself cannot be idmapped, so rootless that is out of reach; fuse-overlayfs
+ * shifts ids itself (uidmapping=/gidmapping=), as Podman uses it. Probed with a real shifted mount,
+ * once per boot.
+ */
+export async function probeIdmappedRootfs(priv: PrivilegedExec, runroot: string, scratch: string): Promise<DriverVerdict> {
+  const cacheFile = path.join(runroot, 'idmap-driver.json');
+  const cached = readJson<DriverVerdict & {bootId: string}>(cacheFile);
+  if (cached && cached.bootId === bootId()) return {name: cached.name, usable: cached.usable, reason: cached.reason};
+  const name: DriverName = 'fuse-overlayfs';
+  let verdict: DriverVerdict;
+  if (!findTool('fuse-overlayfs')) {
+    verdict = {name, usable: false, reason: 'fuse-overlayfs is not installed (kernel idmapped mounts need privilege over the layers\' filesystem)'};
+  } else {
+    fs.mkdirSync(scratch, {recursive: true});
+    const dir = fs.mkdtempSync(path.join(scratch, 'probe-idmap-'));
+    const layout: RootfsLayout = {lowers: [path.join(dir, 'l')], upper: path.join(dir, 'u'), work: path.join(dir, 'w'), merged: path.join(dir, 'm'), empty: path.join(dir, 'l'),
+      idmap: {uidMap: [{containerId: 0, hostId: 1, size: 1}], gidMap: [{containerId: 0, hostId: 1, size: 1}]}};
+    for (const d of [layout.lowers[0], layout.upper, layout.work, layout.merged]) fs.mkdirSync(d);
+    fs.writeFileSync(path.join(dir, 'l', 'f'), '');
+    try {
+      await mountRootfs(priv, name, layout);
+      // The file is ours on disk (pause id 0); through the map it must show as pause id 1.
+      const res = await priv.run(['stat', '-c', '%u:%g', path.join(layout.merged, 'f')]);
+      await unmountRootfs(priv, name, layout.merged);
+      verdict = res.stdout.trim() === '1:1'
+        ? {name, usable: true, reason: 'fuse-overlayfs shifts ids (uidmapping/gidmapping); kernel idmapped mounts need privilege over the layers\' filesystem'}
+        : {name, usable: false, reason: `fuse-overlayfs ignored uidmapping (a file showed as ${res.stdout.trim()})`};
+    } catch (e) {
+      verdict = {name, usable: false, reason: `fuse-overlayfs test mount with uidmapping failed: ${(e as Error).message.split('\n')[0]}`};
+    } finally {
+      await priv.run(['rm', '-rf', '--one-file-system', '--', dir]).catch(() => undefined);
+    }
+  }
+  writeJsonAtomic(cacheFile, {...verdict, bootId: bootId()});
+  return verdict;
 }
 
 const VFS_SCRIPT = `dest="$1"; shift

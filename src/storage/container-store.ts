@@ -14,6 +14,8 @@ import {entriesOfDeadWriters} from './dead-writers';
 import type {PortMapping} from '../network/network-options';
 import type {NetworkState} from '../network/container-network';
 import type {ContainerMount} from '../runtime/mount-options';
+import type {LogConfig} from '../runtime/log-config';
+import type {ContainerUserns} from '../runtime/userns';
 
 
 export interface ContainerConfig {
@@ -56,9 +58,17 @@ export interface ContainerConfig {
   stopSignal: string;
   stopTimeout: number;
   autoRemove: boolean;
+  /** -t: the process gets a pseudo-terminal */
+  tty?: boolean;
+  /** -i: the process's stdin stays open for attached clients */
+  interactive?: boolean;
   createCommand: string[];
   /** storage driver used for the rootfs */
   driver: string;
+  /** log driver and options; absent: k8s-file at logPath() */
+  log?: LogConfig;
+  /** its own user namespace (--userns keep-id/auto, --uidmap): absent = the pause namespace's */
+  userns?: ContainerUserns;
 }
 
 export type ContainerStatus = 'created' | 'running' | 'stopping' | 'exited' | 'removing';

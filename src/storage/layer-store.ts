@@ -54,7 +54,7 @@ export class LayerStore {
     const tmp = path.join(this.dir, `.incoming-${process.pid}-${randomBytes(6).toString('hex')}`);
     fs.mkdirSync(path.join(tmp, 'diff'), {recursive: true});
     try {
-      const summary = await this.untar(source, path.join(tmp, 'diff'), opts.baseLayer);
+      const summary = await this.untarChecked(source, path.join(tmp, 'diff'), {baseLayer: opts.baseLayer});
       // Digests are known only at the end of the stream: nothing becomes visible before they are checked.
       opts.verify?.(summary);
       const rec: LayerRecord = {diffId: summary.diffId, size: summary.uncompressedSize, entries: summary.entries, skipped: summary.skipped, created: new Date().toISOString()};
@@ -75,7 +75,12 @@ export class LayerStore {
     }
   }
 
-  private async untar(source: AsyncIterable<Buffer>, dest: string, baseLayer: boolean): Promise<LayerSummary> {
+  /**
+   * The checked extraction path, also used for `volume import`: `dest` must be a new empty directory (the
+   * sanitizer's symlink rules assume nothing else is there). Whiteouts default to overlay's form.
+   */
+  async untarChecked(source: AsyncIterable<Buffer>, dest: string, o: {baseLayer: boolean; whiteouts?: 'keep'}): Promise<LayerSummary> {
+    const baseLayer = o.baseLayer;
     const argv = await this.priv.wrap(['tar', '-x', '-f', '-', '-C', dest, '--numeric-owner', '--same-owner', '--same-permissions',
       '--xattrs', '--xattrs-include=*', '--delay-directory-restore']);
     const child = runner.start(argv, {stdio: ['pipe', 'ignore', 'pipe'], env: this.priv.childEnv()});
@@ -90,7 +95,7 @@ export class LayerStore {
     let summary: LayerSummary;
     try {
       const {sanitizeLayer} = require('../image/tar/layer-sanitizer') as typeof import('../image/tar/layer-sanitizer');
-      summary = await sanitizeLayer(source, child.stdin as Writable, {whiteouts: this.priv.rootless ? 'overlay-user' : 'overlay-trusted', baseLayer});
+      summary = await sanitizeLayer(source, child.stdin as Writable, {whiteouts: o.whiteouts ?? (this.priv.rootless ? 'overlay-user' : 'overlay-trusted'), baseLayer});
     } catch (e) {
       child.kill('SIGKILL');
       await exited.catch(() => undefined);

@@ -58,7 +58,7 @@ describe('container lifecycle', function () {
   });
 
   it('logs supports --tail, -t and -f (which ends when the container exits)', async () => {
-    ok(['run', '-d', '--name', 'lg', 'localhost/demo', 'sh', '-c', 'for i in 1 2 3 4 5; do echo line $i; done; sleep 1; echo last; exit 0']);
+    ok(['run', '-d', '--name', 'lg', 'localhost/demo', 'sh', '-c', 'for i in 1 2 3 4 5; do echo line $i; done; sleep 3; echo last; exit 0']);
     expect(await until(() => ok(['logs', 'lg']).includes('line 5'))).to.equal(true);
     expect(ok(['logs', '--tail', '2', 'lg'])).to.equal('line 4\nline 5\n');
     expect(ok(['logs', '-t', '--tail', '1', 'lg'])).to.match(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d+[+-Z][\d:]* line 5\n$/);

@@ -1,6 +1,7 @@
 // -v host binds and --tmpfs as a user meets them: data written inside lands in the host directory owned
 // by the user, :ro refuses writes, z/Z are accepted, tmpfs is private to the container, a missing source
-// or a named volume (not yet available) is one clear line before anything is created.
+// or a source that is neither a path nor a volume name is one clear line before anything is created.
+// Named and anonymous volumes are in 160-volumes.
 import {expect} from 'chai';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -40,14 +41,14 @@ describe('mounts: -v host paths and --tmpfs', function () {
     expect(out.trim().split('\n')[1]).to.equal('1777');
   });
 
-  it('a missing host path and a named volume are one-line errors; nothing is created', () => {
+  it('a missing host path and a source that is no volume name are one-line errors; nothing is created', () => {
     const before = ok(['ps', '-a', '-q']);
     const missing = burrow(['create', '-v', path.join(work, 'does-not-exist') + ':/data', 'localhost/demo', 'true']);
     expect(missing.status).to.equal(125);
     expect(missing.stderr).to.contain('no such file or directory').and.to.contain('mkdir -p');
-    const named = burrow(['create', '-v', 'cache:/data', 'localhost/demo', 'true']);
+    const named = burrow(['create', '-v', 'no such:/data', 'localhost/demo', 'true']);
     expect(named.status).to.equal(125);
-    expect(named.stderr).to.contain('named volumes are not supported yet');
+    expect(named.stderr).to.contain('neither a host path nor a volume name');
     const relative = burrow(['create', '-v', `${work}:data`, 'localhost/demo', 'true']);
     expect(relative.status).to.equal(125);
     expect(relative.stderr).to.contain('must be absolute');

@@ -121,6 +121,14 @@ describe('unit: config/containers-conf', () => {
     }
   });
 
+  it('reads the log keys: log_driver, log_size_max (an integer, -1 allowed), log_tag', () => {
+    put(path.join(etc, 'containers.conf'), '[containers]\nlog_driver = "none"\nlog_size_max = -1\nlog_tag = "t"\n');
+    put(userConf('containers.conf'), '[containers]\nlog_size_max = 4096\n');
+    expect(loadContainersConfig(loc).containers).to.deep.equal({log_driver: 'none', log_size_max: 4096, log_tag: 't'});
+    put(userConf('containers.conf'), '[containers]\nlog_size_max = "1m"\n');
+    expect(err(() => loadContainersConfig(loc)).message).to.contain('containers.log_size_max must be an integer');
+  });
+
   it('accepts Go durations', () => {
     for (const d of ['0', '2s', '1m30s', '1.5h', '300ms', '10us']) {
       put(path.join(etc, 'containers.conf'), `[engine]\nretry_delay = "${d}"\n`);

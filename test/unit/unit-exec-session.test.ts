@@ -46,36 +46,6 @@ describe('unit: runtime/exec-session', () => {
   });
 });
 
-import {parseMounts, parseTmpfs, parseVolume} from '../../src/runtime/mount-options';
-import {InvalidInputError} from '../../src/errors';
-
-describe('unit: runtime/mount-options', () => {
-  it('-v HOST:CTR[:OPTIONS]: rbind, rprivate unless a propagation is given, z/Z accepted and dropped', () => {
-    expect(parseVolume('/srv/data:/data')).to.deep.equal({type: 'bind', source: '/srv/data', destination: '/data', options: ['rbind', 'rprivate']});
-    expect(parseVolume('/srv:/data:ro,Z,nosuid').options).to.deep.equal(['rbind', 'ro', 'nosuid', 'rprivate']);
-    expect(parseVolume('/srv:/data:bind,rshared').options).to.deep.equal(['bind', 'rshared']);
-    expect(parseVolume('./rel:/data/../x', '/home/u').source).to.equal('/home/u/rel');
-    expect(parseVolume('./rel:/data/../x', '/home/u').destination).to.equal('/x');
-  });
-
-  it('refuses named volumes (not yet), relative container paths, unknown options and doubled destinations', () => {
-    expect(() => parseVolume('vol:/data')).to.throw(/named volumes are not supported yet/);
-    expect(() => parseVolume('/a:data')).to.throw(/must be absolute/);
-    expect(() => parseVolume('/a:/b:fast')).to.throw(/unknown option/);
-    expect(() => parseVolume('/a:/b:ro,rw')).to.throw(/ro and rw/);
-    expect(() => parseVolume('/a')).to.throw(InvalidInputError);
-    expect(() => parseMounts(['/a:/d', '/b:/d'], [])).to.throw(/mounted twice/);
-    expect(() => parseMounts(['/a:/d'], ['/d'])).to.throw(/mounted twice/);
-  });
-
-  it('--tmpfs PATH[:OPTIONS] with Podman\'s defaults', () => {
-    expect(parseTmpfs('/run/x')).to.deep.equal({type: 'tmpfs', source: 'tmpfs', destination: '/run/x', options: ['rw', 'noexec', 'nosuid', 'nodev']});
-    expect(parseTmpfs('/t:size=64m,mode=1777').options).to.deep.equal(['size=64m', 'mode=1777']);
-    expect(() => parseTmpfs('t')).to.throw(/absolute/);
-    expect(() => parseTmpfs('/t:size=1m;rm -rf')).to.throw(InvalidInputError);
-  });
-});
-
 import {goDuration, normalizeDescriptors, TOP_DEFAULT} from '../../src/runtime/container-top';
 
 describe('unit: runtime/container-top', () => {

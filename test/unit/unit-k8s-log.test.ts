@@ -3,7 +3,7 @@ import {expect} from 'chai';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import {followLog, parseLogChunk, parseLogLine, readLog, tailRecords, type LogRecord} from '../../src/runtime/k8s-log';
+import {followLog, formatLogTime, LineJoiner, parseLogChunk, parseLogLine, readLog, readLogUpTo, tailRecords, type LogRecord} from '../../src/runtime/k8s-log';
 
 const T1 = '2026-01-02T15:04:05.123456789Z';
 const T2 = '2026-01-02T15:04:06.000000001Z';
@@ -169,5 +169,87 @@ describe('unit: runtime/k8s-log files', () => {
     }, 80);
     const got = await collect(followLog(file, 0, () => finished, 5));
     expect(got).to.deep.equal([rec(T1, 'stdout', 'late\n')]);
+  });
+});
+
+describe('unit: runtime/k8s-log formatLogTime, LineJoiner', () => {
+  it('prints times as Go\'s RFC3339Nano: trailing zeros dropped, UTC as Z, other offsets kept', () => {
+    expect(formatLogTime('2026-11-23T19:20:26.279601175+00:00')).to.equal('2026-11-23T19:20:26.279601175Z');
+    expect(formatLogTime('2026-11-23T19:20:26.487012190+00:00')).to.equal('2026-11-23T19:20:26.48701219Z');
+    expect(formatLogTime('2026-11-23T19:20:26.000000000-00:00')).to.equal('2026-11-23T19:20:26Z');
+    expect(formatLogTime('2026-11-23T20:20:26.500000000+01:00')).to.equal('2026-11-23T20:20:26.5+01:00');
+    expect(formatLogTime('2026-11-23T19:20:26Z')).to.equal('2026-11-23T19:20:26Z');
+    expect(formatLogTime('not a time')).to.equal('not a time');
+  });
+
+  it('joins partial records of each stream into whole lines with the first record\'s time', () => {
+    const out: LogRecord[] = [];
+    const j = new LineJoiner((r) => out.push(r));
+    j.push(rec(T1, 'stdout', 'hel'));
+    j.push(rec(T2, 'stderr', 'err '));
+    j.push(rec(T2, 'stdout', 'lo'));
+    j.push(rec(T3, 'stdout', ' world\n'));
+    j.push(rec(T3, 'stdout', 'next\n'));
+    expect(out).to.deep.equal([rec(T1, 'stdout', 'hello world\n'), rec(T3, 'stdout', 'next\n')]);
+    j.push(rec(T3, 'stdout', 'no newline'));
+    j.flush();
+    expect(out.slice(2)).to.deep.equal([rec(T2, 'stderr', 'err '), rec(T3, 'stdout', 'no newline')]);
+    j.flush();
+    expect(out).to.have.length(4);
+  });
+});
+
+describe('unit: runtime/k8s-log rotation and offsets', () => {
+  let dir: string;
+  let file: string;
+  beforeEach(() => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'burrow-unit-logrot-'));
+    file = path.join(dir, 'ctr.log');
+  });
+  afterEach(() => fs.rmSync(dir, {recursive: true, force: true}));
+
+  it('readLogUpTo gives the offset after the last whole record, and the unterminated tail only when asked', () => {
+    const whole = `${T1} stdout F a\n`;
+    fs.writeFileSync(file, `${whole}${T2} stdout P b`);
+    expect(readLogUpTo(file, false)).to.deep.equal({records: [rec(T1, 'stdout', 'a\n')], end: Buffer.byteLength(whole)});
+    expect(readLogUpTo(file, true).records).to.deep.equal([rec(T1, 'stdout', 'a\n'), rec(T2, 'stdout', 'b')]);
+    expect(readLogUpTo(path.join(dir, 'missing'), true)).to.deep.equal({records: [], end: 0});
+  });
+
+  it('followLog reads the old file to its end, then the file renamed over it from its start (conmon\'s max-size)', async function () {
+    this.timeout(10000);
+    fs.writeFileSync(file, `${T1} stdout F one\n`);
+    let finished = false;
+    const got: LogRecord[] = [];
+    const follow = (async () => {
+      for await (const r of followLog(file, 0, () => finished, 10)) got.push(r);
+    })();
+    await new Promise((r) => setTimeout(r, 50));
+    // written to the old file just before the replacement: must not be lost
+    fs.appendFileSync(file, `${T1} stdout F two\n`);
+    fs.writeFileSync(`${file}.tmp`, `${T2} stdout F three\n`);
+    fs.renameSync(`${file}.tmp`, file);
+    await new Promise((r) => setTimeout(r, 50));
+    fs.appendFileSync(file, `${T3} stdout F four\n`);
+    await new Promise((r) => setTimeout(r, 50));
+    finished = true;
+    await follow;
+    expect(got.map((r) => r.data)).to.deep.equal(['one\n', 'two\n', 'three\n', 'four\n']);
+  });
+
+  it('followLog starts over when the file is truncated below what it read', async function () {
+    this.timeout(10000);
+    fs.writeFileSync(file, `${T1} stdout F a fairly long first line\n`);
+    let finished = false;
+    const got: string[] = [];
+    const follow = (async () => {
+      for await (const r of followLog(file, 0, () => finished, 10)) got.push(r.data);
+    })();
+    await new Promise((r) => setTimeout(r, 50));
+    fs.writeFileSync(file, `${T2} stdout F b\n`);
+    await new Promise((r) => setTimeout(r, 80));
+    finished = true;
+    await follow;
+    expect(got).to.deep.equal(['a fairly long first line\n', 'b\n']);
   });
 });

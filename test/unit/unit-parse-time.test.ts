@@ -44,3 +44,27 @@ describe('unit: engine/engine parseTime', () => {
     }
   });
 });
+
+describe('unit: engine/engine parseTime, Podman\'s forms for logs --since/--until', () => {
+  it('reads an RFC 3339 time without a zone as UTC, as Go\'s time.Parse does', () => {
+    expect(parseTime('2026-01-02T15:04:05', NOW)).to.equal(Date.UTC(2026, 0, 2, 15, 4, 5));
+    expect(parseTime('2026-01-02T15:04:05.5', NOW)).to.equal(Date.UTC(2026, 0, 2, 15, 4, 5, 500));
+  });
+
+  it('reads a date with a zone, and a zone without a colon', () => {
+    expect(parseTime('2026-01-02+02:00', NOW)).to.equal(Date.UTC(2026, 0, 1, 22, 0, 0));
+    expect(parseTime('2026-01-02Z', NOW)).to.equal(Date.UTC(2026, 0, 2));
+    expect(parseTime('2026-01-02T15:04:05+0200', NOW)).to.equal(Date.UTC(2026, 0, 2, 13, 4, 5));
+  });
+
+  it('puts a duration after now for --until (future), before now otherwise', () => {
+    expect(parseTime('10m', NOW, {future: true})).to.equal(NOW + 10 * 60_000);
+    expect(parseTime('10m', NOW)).to.equal(NOW - 10 * 60_000);
+    // absolute times do not move
+    expect(parseTime('1700000000', NOW, {future: true})).to.equal(1_700_000_000_000);
+  });
+
+  it('names the flag in the error', () => {
+    expect(() => parseTime('garbage', NOW, {flag: '--since'})).to.throw(InvalidInputError, 'invalid --since time "garbage"');
+  });
+});

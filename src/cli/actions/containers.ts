@@ -26,9 +26,12 @@ function createOptions(f: Record<string, unknown>, image: string, command: strin
     labels: strs(f.label), network: strs(f.network), networkAliases: strs(f['network-alias']), publish: strs(f.publish),
     publishAll: f['publish-all'] === true, expose: strs(f.expose), dns: strs(f.dns), dnsSearch: strs(f['dns-search']),
     dnsOption: strs(f['dns-option']), addHost: strs(f['add-host']), noHosts: f['no-hosts'] === true,
-    macAddress: f['mac-address'] as string | undefined, volumes: strs(f.volume), tmpfs: strs(f.tmpfs), readOnly: f['read-only'] === true, capAdd: strs(f['cap-add']),
+    macAddress: f['mac-address'] as string | undefined, volumes: strs(f.volume), tmpfs: strs(f.tmpfs), mount: strs(f.mount), volumesFrom: strs(f['volumes-from']), readOnly: f['read-only'] === true, capAdd: strs(f['cap-add']),
     capDrop: strs(f['cap-drop']), init: f.init === true, stopSignal: f['stop-signal'] as string | undefined,
     stopTimeout: intFlag(f['stop-timeout'], 'stop-timeout'), rm: f.rm === true, createCommand: ['burrow', ...process.argv.slice(2)],
+    tty: f.tty === true, interactive: f.interactive === true,
+    logDriver: f['log-driver'] as string | undefined, logOpts: strs(f['log-opt']),
+    userns: f.userns as string | undefined, uidmap: strs(f.uidmap), gidmap: strs(f.gidmap),
   };
 }
 
@@ -45,37 +48,68 @@ async function pullIfNeeded(cmd: ParsedCommandLine, cli: CliContext): Promise<vo
 
 export const run: Action = async (cmd, cli) => {
   const {flags, args, rest} = cmd;
-  if (flags.interactive || flags.tty) throw new InvalidInputError('interactive terminals (-i, -t) are not supported yet', {hint: 'run without -i/-t, or use -d and `burrow logs -f`'});
+  // -i or -t: input and output through conmon's attach socket; otherwise output follows the log.
+  let attach = !flags.detach && (flags.interactive || flags.tty) ? attachOptions(flags, flags.interactive === true) : undefined;
   await pullIfNeeded(cmd, cli);
   const engine = cli.engine();
   const opts = createOptions(flags, args.image!, rest);
+  // With --log-driver none there is no log to follow: the output comes through the socket too, as in Podman.
+  if (!flags.detach && !attach && engine.containers.logConfig(opts).driver === 'none') attach = attachOptions(flags, false);
   if (flags.detach) {
-    cli.out(`${await engine.runDetached(opts)}\n`);
+    const id = await engine.runDetached(opts);
+    // As Podman: with passthrough the terminal belongs to the container, so no id is printed.
+    if (engine.containers.logConfig(opts).driver !== 'passthrough') cli.out(`${id}\n`);
+    return;
+  }
+  await withSignalProxy(cli, flags, async (started) => {
+    if (attach) return reportOutcome(await engine.runInteractive(opts, attach, started));
+    process.exitCode = await engine.runAttached(opts, write, started);
+  });
+};
+
+/** The stdio client of an attached session. */
+function attachOptions(flags: Record<string, unknown>, wantsInput: boolean) {
+  const {stdioAttach} = require('../attach-stdio') as typeof import('../attach-stdio');
+  return stdioAttach(wantsInput, flags['detach-keys'] as string | undefined);
+}
+
+function reportOutcome(o: {detached: boolean; exitCode?: number}): void {
+  process.exitCode = o.detached ? 0 : o.exitCode ?? 0;
+}
+
+/**
+ * --sig-proxy (default on): signals sent to burrow go to the container's process while it is attached.
+ * `body` receives the callback that names the container once it runs.
+ */
+async function withSignalProxy(cli: CliContext, flags: Record<string, unknown>, body: (started: (id: string) => void) => Promise<void>): Promise<void> {
+  if (flags['sig-proxy'] === false) {
+    await body(() => undefined);
     return;
   }
   let id: string | undefined;
   const forward = (sig: NodeJS.Signals) => {
-    if (id) engine.containers.kill(id, sig).catch(() => undefined);
+    if (id) cli.engine().containers.kill(id, sig).catch(() => undefined);
   };
   const signals: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGQUIT', 'SIGUSR1', 'SIGUSR2'];
   for (const s of signals) process.on(s, forward);
   try {
-    process.exitCode = await engine.runAttached(opts, write, (cid) => {
+    await body((cid) => {
       id = cid;
     });
   } finally {
     for (const s of signals) process.off(s, forward);
   }
-};
+}
 
 export const exec: Action = async ({flags, args, rest}, cli) => {
-  if (flags.tty) throw new InvalidInputError('terminals (-t) for exec are not supported yet', {hint: 'run without -t (add -i to pass standard input)'});
   if (rest.length === 0) throw new InvalidInputError('exec requires the name or ID of a container and a command to execute', {hint: 'burrow exec CONTAINER COMMAND [ARG...]'});
   const {expandEnv, readEnvFiles} = require('../../runtime/container-manager') as typeof import('../../runtime/container-manager');
+  const io = flags.tty ? attachOptions(flags, flags.interactive === true) : undefined;
   const r = await cli.engine().containers.exec(args.container!, {
     command: rest, env: [...readEnvFiles(strs(flags['env-file'])), ...expandEnv(strs(flags.env))], workdir: flags.workdir as string | undefined,
     user: flags.user as string | undefined, privileged: flags.privileged === true, detach: flags.detach === true, interactive: flags.interactive === true,
-  }, {stdin: 'inherit', stderr: (b) => process.stderr.write(b)});
+    tty: flags.tty === true,
+  }, {stdin: 'inherit', stderr: (b) => process.stderr.write(b)}, io);
   if (flags.detach) cli.out(`${r.session}\n`);
   else process.exitCode = r.code;
 };
@@ -102,12 +136,21 @@ export const start: Action = async ({flags, argv}, cli) => {
   const engine = cli.engine();
   if (flags.attach) {
     if (argv.length !== 1) throw new InvalidInputError('you cannot start and attach multiple containers at once');
-    process.exitCode = await engine.startAttached(argv[0], write);
+    const io = flags.interactive || engine.containers.view(argv[0]).config.log?.driver === 'none' ? attachOptions(flags, flags.interactive === true) : undefined;
+    await withSignalProxy(cli, flags, async (started) => {
+      if (io) return reportOutcome(await engine.startInteractive(argv[0], io, started));
+      process.exitCode = await engine.startAttached(argv[0], write);
+    });
     return;
   }
   const reports = await engine.start(argv);
   for (const r of reports) if (!r.error) cli.out(`${r.ref}\n`);
   reportErrors(reports);
+};
+
+export const attach: Action = async ({flags, args}, cli) => {
+  const io = attachOptions(flags, flags['no-stdin'] !== true);
+  await withSignalProxy(cli, flags, async (attached) => reportOutcome(await cli.engine().attach(args.container!, io, attached)));
 };
 
 export const stop: Action = async ({flags, argv}, cli) => {
@@ -134,7 +177,7 @@ export const restart: Action = async ({flags, argv}, cli) => {
 
 export const rm: Action = async ({flags, argv}, cli) => {
   if (!flags.all) need(argv);
-  const reports = await cli.engine().remove(argv, {force: flags.force === true, all: flags.all === true, ignore: flags.ignore === true});
+  const reports = await cli.engine().remove(argv, {force: flags.force === true, all: flags.all === true, ignore: flags.ignore === true, volumes: flags.volumes === true});
   for (const r of reports) if (!r.error) cli.out(`${flags.all ? r.value : r.ref}\n`);
   reportErrors(reports);
   // Podman: 1 when a container does not exist, 2 when one is running.
@@ -152,14 +195,40 @@ export const ps: Action = async ({flags}, cli) => {
   }, {format: flags.format as string | undefined, quiet: flags.quiet === true, noHeading: flags.noheading === true}));
 };
 
-export const logs: Action = async ({flags, args}, cli) => {
-  let atLineStart = true;
-  const opts = {follow: flags.follow === true, tail: intFlag(flags.tail, 'tail'), since: flags.since as string | undefined, until: flags.until as string | undefined};
-  for await (const r of cli.engine().logs(args.container!, opts)) {
-    const out = r.stream === 'stderr' ? process.stderr : process.stdout;
-    out.write(flags.timestamps && atLineStart ? `${r.time} ${r.data}` : r.data);
-    atLineStart = r.data.endsWith('\n');
+export const logs: Action = async ({flags, argv}, cli) => {
+  const engine = cli.engine();
+  let refs = argv;
+  if (flags.latest) {
+    if (argv.length > 0) throw new InvalidInputError('--latest and containers cannot be used together');
+    refs = (await engine.ps({all: true, filters: [], latest: true})).rows.map((r) => String(r.ID));
+    need(refs, 'no containers to show the logs of');
   }
+  need(refs, 'logs requires at least one container name or ID');
+  const {formatLogTime} = require('../../runtime/k8s-log') as typeof import('../../runtime/k8s-log');
+  // Podman prefixes lines only when several containers are shown: the short id, or the name with --names.
+  const multi = refs.length > 1;
+  const midLine = new Set<string>();
+  // A reader that goes away (`logs -f web | head`) ends the command quietly, followers included.
+  const stop = new AbortController();
+  const onError = (e: NodeJS.ErrnoException) => {
+    if (e.code !== 'EPIPE') throw e;
+    stop.abort();
+  };
+  process.stdout.on('error', onError);
+  process.stderr.on('error', onError);
+  const opts = {follow: flags.follow === true, tail: intFlag(flags.tail, 'tail'), since: flags.since as string | undefined, until: flags.until as string | undefined, signal: stop.signal};
+  await engine.logs(refs, opts, (r) => {
+    if (stop.signal.aborted) return;
+    const key = `${r.id} ${r.stream}`;
+    let prefix = '';
+    if (!midLine.has(key)) {
+      if (multi) prefix += `${flags.names ? r.name : r.id.slice(0, 12)} `;
+      if (flags.timestamps) prefix += `${formatLogTime(r.time)} `;
+    }
+    if (r.data.endsWith('\n')) midLine.delete(key);
+    else midLine.add(key);
+    (r.stream === 'stderr' ? process.stderr : process.stdout).write(prefix + r.data);
+  });
 };
 
 export const wait: Action = async ({argv}, cli) => {

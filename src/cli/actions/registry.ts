@@ -16,6 +16,7 @@ const archives = () => require('./archives') as typeof import('./archives');
 const networks = () => require('./networks') as typeof import('./networks');
 const files = () => require('./files') as typeof import('./files');
 const processState = () => require('./process-state') as typeof import('./process-state');
+const volumes = () => require('./volumes') as typeof import('./volumes');
 
 export const ACTIONS: Record<string, ActionEntry> = {
   run: {load: () => containers().run, passThrough: 'after-first'},
@@ -24,6 +25,7 @@ export const ACTIONS: Record<string, ActionEntry> = {
   rename: {load: () => containers().rename},
   top: {load: () => containers().top},
   start: {load: () => containers().start},
+  attach: {load: () => containers().attach},
   stop: {load: () => containers().stop},
   kill: {load: () => containers().kill},
   restart: {load: () => containers().restart},
@@ -57,6 +59,7 @@ export const ACTIONS: Record<string, ActionEntry> = {
   version: {load: () => system().version},
   unshare: {load: () => system().unshare, passThrough: 'all'},
   'system:migrate': {load: () => system().migrate},
+  completion: {load: () => system().completion},
   pull: {load: () => registries().pull},
   push: {load: () => registries().push},
   login: {load: () => registries().login},
@@ -71,4 +74,12 @@ export const ACTIONS: Record<string, ActionEntry> = {
   'network:exists': {load: () => networks().networkExists},
   'network:connect': {load: () => networks().networkConnect},
   'network:disconnect': {load: () => networks().networkDisconnect},
+  'volume:create': {load: () => volumes().volumeCreate},
+  'volume:ls': {load: () => volumes().volumeList},
+  'volume:inspect': {load: () => volumes().volumeInspect},
+  'volume:rm': {load: () => volumes().volumeRemove},
+  'volume:prune': {load: () => volumes().volumePrune},
+  'volume:exists': {load: () => volumes().volumeExists},
+  'volume:export': {load: () => volumes().volumeExport},
+  'volume:import': {load: () => volumes().volumeImport},
 };

@@ -1,4 +1,7 @@
-// info, version, unshare, system migrate.
+// info, version, unshare, system migrate, completion.
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import {InvalidInputError} from '../../errors';
 import {renderInspect} from '../../format/output';
 import {goFieldView} from '../../format/go-field-view';
 import type {Action} from './context';
@@ -32,4 +35,13 @@ export const unshare: Action = async ({rest}, cli) => {
 export const migrate: Action = async (_cmd, cli) => {
   const res = await cli.engine().migrate();
   for (const n of res.stopped) cli.err(`stopped container ${n}\n`);
+};
+
+const COMPLETION_FILES: Record<string, string> = {bash: 'burrow.bash', zsh: '_burrow', fish: 'burrow.fish'};
+
+export const completion: Action = async ({args}, cli) => {
+  const file = COMPLETION_FILES[args.shell!];
+  if (!file) throw new InvalidInputError(`no completion script for shell "${args.shell}"`, {hint: 'choose bash, zsh or fish'});
+  // Written by the build next to the man pages (scripts/gen-completions.js).
+  cli.out(fs.readFileSync(path.resolve(__dirname, '../../../../completions', file), 'utf8'));
 };

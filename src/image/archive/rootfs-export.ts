@@ -29,7 +29,8 @@ export async function exportContainer(ctx: EngineContext, ref: string, o: Export
   return id;
 }
 
-async function tarInto(ctx: EngineContext, root: string, fd: number): Promise<void> {
+/** Writes a tar of `root` (as namespaced root, numeric owners, no "./" prefix) to `fd`; `volume export` uses it too. */
+export async function tarInto(ctx: EngineContext, root: string, fd: number): Promise<void> {
   const argv = await ctx.priv.wrap(['sh', '-c', TAR_SCRIPT, 'burrow-export', root]);
   const child = runner.start(argv, {stdio: ['ignore', fd, 'pipe'], env: ctx.priv.childEnv()});
   const stderr: Buffer[] = [];
