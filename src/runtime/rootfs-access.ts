@@ -21,7 +21,7 @@ export async function withRootfs<T>(ctx: EngineContext, v: ContainerView, st: Co
     if (mountHere) ctx.containers.writeState(c.id, {...st, mounted: true});
     try {
       await mountRootfs(ctx.priv, driver, {
-        lowers: image.layers.map((l) => ctx.layers.diffDir(l.diffId)), upper: path.join(dir, 'diff'), work: path.join(dir, 'work'), merged, empty: path.join(dir, 'work'),
+        lowers: image.layers.map((l) => ctx.layers.diffDir(l.diffId)), upper: path.join(dir, 'diff'), work: path.join(dir, 'work'), merged, empty: path.join(dir, 'work'), idmap: c.userns,
       });
     } catch (e) {
       if (mountHere) ctx.containers.writeState(c.id, {...st, mounted: false});

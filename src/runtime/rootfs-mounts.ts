@@ -44,7 +44,7 @@ export async function mountContainer(ctx: EngineContext, ref: string): Promise<s
       ctx.containers.writeState(c.id, {...st, mounted: true});
       try {
         await mountRootfs(ctx.priv, c.driver as DriverName, {
-          lowers: image.layers.map((l) => ctx.layers.diffDir(l.diffId)), upper: path.join(dir, 'diff'), work: path.join(dir, 'work'), merged, empty: path.join(dir, 'work'),
+          lowers: image.layers.map((l) => ctx.layers.diffDir(l.diffId)), upper: path.join(dir, 'diff'), work: path.join(dir, 'work'), merged, empty: path.join(dir, 'work'), idmap: c.userns,
         });
       } catch (e) {
         ctx.containers.writeState(c.id, {...st, mounted: false});

@@ -152,13 +152,27 @@ describe('cp: copying files between containers and the host', function () {
     });
   }
 
-  it('a stopped container\'s -v bind gets what is copied to its path, as the running container would see it', () => {
+  it('a stopped container\'s -v bind and named volume get what is copied to their paths, as the running container would see it; a :ro one is refused', () => {
     const vol = fs.mkdtempSync(path.join(work, 'vol-'));
     ok(['create', '--name', 'cp-bind', '-v', `${vol}:/data`, 'localhost/demo', 'true']);
     ok(['cp', path.join(host, 'hello.txt'), 'cp-bind:/data/']);
     expect(fs.readFileSync(path.join(vol, 'hello.txt'), 'utf8')).to.equal('hello\n');
     ok(['cp', 'cp-bind:/data/hello.txt', path.join(host, 'from-bind.txt')]);
     expect(fs.readFileSync(path.join(host, 'from-bind.txt'), 'utf8')).to.equal('hello\n');
+    // a named volume is served from its data directory; a read-only bind is refused
+    const ro = fs.mkdtempSync(path.join(work, 'ro-'));
+    ok(['create', '--name', 'cp-vol', '-v', 'cpvol:/vol', '-v', `${ro}:/ro:ro`, 'localhost/demo', 'true']);
+    try {
+      ok(['cp', path.join(host, 'hello.txt'), 'cp-vol:/vol/']);
+      expect(ok(['run', '--rm', '-v', 'cpvol:/v', 'localhost/demo', 'cat', '/v/hello.txt'])).to.equal('hello\n');
+      const r = burrow(['cp', path.join(host, 'hello.txt'), 'cp-vol:/ro/']);
+      expect(r.status).to.equal(125);
+      expect(r.stderr).to.contain('read-only mount');
+      expect(fs.readdirSync(ro)).to.deep.equal([]);
+    } finally {
+      burrow(['rm', '-f', '-v', 'cp-vol']);
+      burrow(['volume', 'rm', 'cpvol']);
+    }
   });
 
   it('copies from one container to another', () => {

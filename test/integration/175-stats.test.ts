@@ -23,7 +23,7 @@ describe('stats and pause', function () {
     expect(parseFloat(busy.cpu_percent)).to.be.greaterThan(10);
     expect(busy.pids).to.equal('1');
     const [used, limit] = mem.mem_usage.split(' / ');
-    expect(used).to.match(/^[\d.]+ MB$/);
+    expect(used).to.match(/^[\d.]+MB$/);
     expect(parseFloat(used)).to.be.within(40, 200);
     expect(limit).to.match(/GB$/);
     const custom = ok(['stats', '--no-stream', '--format', '{{.Name}} {{.PIDs}} {{.MemPerc}}', 'st-mem']).trim();

@@ -32,8 +32,8 @@ describe('unit: stats/stats-report', () => {
     const v = statsValues({id: 'b'.repeat(64), name: 'db', startedAtMs: 0, memLimit: 25_276_510_208,
       reading: reading({at: 100_000, cpuNs: 12.34e9, rssBytes: 1_585_152, netRx: 0, netTx: 596, blockRead: 94_208, blockWrite: 36_864, pids: 3})}, h);
     const row = statsRow(v);
-    expect(row).to.include({ID: 'bbbbbbbbbbbb', Name: 'db', CPUPerc: '12.34%', MemUsage: '1.585 MB / 25.28 GB', MemPerc: '0.01%', NetIO: '0 B / 596 B',
-      BlockIO: '94.21 kB / 36.86 kB', PIDS: '3', PIDs: 3, CPUTime: '12.34s', AVGCPU: '12.34%'});
+    expect(row).to.include({ID: 'bbbbbbbbbbbb', Name: 'db', CPUPerc: '12.34%', MemUsage: '1.585MB / 25.28GB', MemPerc: '0.01%', NetIO: '0B / 596B',
+      BlockIO: '94.21kB / 36.86kB', PIDS: '3', PIDs: 3, CPUTime: '12.34s', AVGCPU: '12.34%'});
     expect(statsJson(v)).to.include({id: 'bbbbbbbbbbbb', cpu_percent: '12.34%', pids: '3'});
     const stopped = statsRow(statsValues({id: 'c'.repeat(64), name: 'off', startedAtMs: 0, memLimit: 1}, {avgCpu: 0, points: 0}));
     expect(stopped).to.include({MemUsage: '-- / --', NetIO: '-- / --', PIDS: '--', CPUPerc: '0.00%'});

@@ -34,8 +34,10 @@ export interface CopyOptions {
 
 interface ContainerRoot {
   root: string;
-  binds: {source: string; destination: string}[];
+  binds: {source: string; destination: string; readOnly?: boolean}[];
   user: string;
+  /** the container has a user namespace of its own (--userns): its ids are not the session's */
+  ownUserns: boolean;
 }
 
 export async function copy(ctx: EngineContext, srcArg: string, destArg: string, o: CopyOptions): Promise<void> {
@@ -61,9 +63,13 @@ async function inContainer<T>(ctx: EngineContext, ref: string, fn: (r: Container
   return ctx.containers.update(id, async (v) => {
     const st = observedState(v, ctx.exitDir);
     const user = v.config.user;
-    if (isRunning(st) && st.pid !== undefined) return fn({root: `/proc/${st.pid}/root`, binds: [], user});
-    const binds = (v.config.mounts ?? []).filter((m) => m.type === 'bind').map((m) => ({source: m.source, destination: m.destination}));
-    return withRootfs(ctx, v, st, (merged) => fn({root: merged, binds, user}));
+    const ownUserns = v.config.userns !== undefined;
+    if (isRunning(st) && st.pid !== undefined) return fn({root: `/proc/${st.pid}/root`, binds: [], user, ownUserns});
+    // What the running container would see at these paths: host binds and volumes (an O overlay's
+    // changes are discarded and an image mount is read-only, so neither is a target).
+    const binds = (v.config.mounts ?? []).filter((m) => (m.type === 'bind' || (m.type === 'volume' && m.source !== '')) && !m.overlay)
+      .map((m) => ({source: m.type === 'volume' ? ctx.volumes.dataDir(m.source) : m.source, destination: m.destination, readOnly: m.options.includes('ro')}));
+    return withRootfs(ctx, v, st, (merged) => fn({root: merged, binds, user, ownUserns}));
   });
 }
 
@@ -127,6 +133,9 @@ async function putFrom(ctx: EngineContext, r: ContainerRoot, destPath: string, s
 }
 
 function putRequest(ctx: EngineContext, r: ContainerRoot, destPath: string, o: CopyOptions, extra: Partial<CopierRequest>): CopierRequest {
+  if (r.ownUserns) {
+    throw new InvalidInputError('copying into a container with a user namespace of its own (--userns) is not supported yet: its ids are not the session\'s', {hint: 'copy into a -v directory of the container from the host instead'});
+  }
   return {
     op: 'put', root: r.root, binds: r.binds, path: destPath, overwrite: o.overwrite,
     owner: o.archive ? {user: r.user} : 'entry', maxId: Math.min(mappedSize(ctx.mappings().uidMap), mappedSize(ctx.mappings().gidMap)) - 1, ...extra,

@@ -22,7 +22,7 @@ export interface CopierRequest {
   /** host path of the root to work in */
   root: string;
   /** binds of a stopped container (a running one has them mounted in its own view) */
-  binds: {source: string; destination: string}[];
+  binds: {source: string; destination: string; readOnly?: boolean}[];
   /** the path as the container sees it */
   path: string;
   followLink?: boolean;
@@ -75,6 +75,7 @@ export function placeRequest(req: Pick<CopierRequest, 'root' | 'binds' | 'path' 
   for (const b of byDepth) {
     const rel = below(resolved, b.destination);
     if (rel === undefined) continue;
+    if (b.readOnly && req.op === 'put') throw new InvalidInputError(`"${req.path}" is on a read-only mount of the container (${b.destination})`, {hint: 'the container could not write there either'});
     const suffix = endsWithSlashDot(p) ? '/.' : hasTrailingSlash(p) ? '/' : '';
     return {dir: b.source, path: `/${rel}${suffix}`.replace(/^\/\//, '/')};
   }

@@ -1,7 +1,7 @@
 // `stats` arithmetic and Podman's presentation. CPU % is CPU time over wall time: over the interval
 // between two readings, or, for the first reading (and --no-stream), since the container started, as
 // Podman computes its first sample; 100 % is one core. AVG CPU % averages the readings so far.
-import {humanSize} from '../../format/human';
+import {compactHumanSize} from '../../format/human';
 import {goDuration} from '../container-top';
 import type {ProcReading} from './proc-stats';
 
@@ -66,7 +66,7 @@ export function statsValues(p: StatsPoint, h: StatsHistory): StatsValues {
 }
 
 const percent = (f: number) => `${f.toFixed(2)}%`;
-const pair = (a: number, b: number) => (a === 0 && b === 0 ? '-- / --' : `${humanSize(a, 4)} / ${humanSize(b, 4)}`);
+const pair = (a: number, b: number) => (a === 0 && b === 0 ? '-- / --' : `${compactHumanSize(a)} / ${compactHumanSize(b)}`);
 
 /** The fields a --format template sees (Podman's names), and the strings of the table. */
 export function statsRow(v: StatsValues): Record<string, unknown> {
