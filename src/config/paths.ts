@@ -102,7 +102,7 @@ function userRuntimeDir(env: NodeJS.ProcessEnv, id: HostIdentity, stat: (p: stri
   const xdg = env.XDG_RUNTIME_DIR;
   if (xdg) {
     const st = stat(xdg);
-    if (st && st.isDirectory() && st.uid === id.uid) return xdg;
+    if (st && st.isDirectory() && ownedByUs(st.uid, id.uid, env)) return xdg;
     notes.push(`XDG_RUNTIME_DIR=${xdg} is ${st ? `owned by uid ${st.uid}, not you (${id.uid})` : 'missing'}; not using it`);
   } else {
     notes.push('XDG_RUNTIME_DIR is not set (su, sudo -u, cron or ssh without a login session)');
@@ -113,13 +113,22 @@ function userRuntimeDir(env: NodeJS.ProcessEnv, id: HostIdentity, stat: (p: stri
 }
 
 /**
+ * Inside burrow's user namespace (`burrow unshare`, exit commands) the user's files show as owned by
+ * the namespace's root, which is who we are there; the host uid is what they show outside.
+ */
+function ownedByUs(owner: number, hostUid: number, env: NodeJS.ProcessEnv = process.env): boolean {
+  const insideAs = env._BURROW_HOST_UID !== undefined && process.geteuid!() === 0 ? Number(env._BURROW_HOST_UID) : undefined;
+  return owner === hostUid || (insideAs === hostUid && owner === 0);
+}
+
+/**
  * Creates a private (0700) directory owned by us, or checks an existing one. A directory in /tmp that
  * somebody else made first could be used to spy on or hijack our state, so it is refused.
  */
 export function ensurePrivateDir(dir: string, uid: number): void {
   fs.mkdirSync(dir, {recursive: true, mode: 0o700});
   const st = fs.lstatSync(dir);
-  if (!st.isDirectory() || st.uid !== uid) {
+  if (!st.isDirectory() || !ownedByUs(st.uid, uid)) {
     throw new HostConfigError(`${dir} is not a directory owned by you (uid ${uid})`,
       {hint: `remove it or set XDG_RUNTIME_DIR (or --runroot) to a directory you own`});
   }

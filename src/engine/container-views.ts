@@ -2,6 +2,7 @@
 // `ps` templates see (psReporter: ID, Image, Command, CreatedAt, Status, Names…) and `inspect` output.
 import type {ContainerConfig, ContainerState} from '../storage/container-store';
 import {compactHumanSize, humanDuration, timeAgo} from '../format/human';
+import {isPaused, shownStatus} from '../runtime/container-state';
 import {effectiveCapabilities} from '../runtime/capabilities';
 import {goMap} from '../format/go-map';
 import {formatPortsColumn, type PortMapping} from '../network/network-options';
@@ -39,6 +40,7 @@ function portMap(list: PortMapping[], exposed: string[] = []): Record<string, {H
 const unix = (iso?: string) => (iso ? Math.floor(Date.parse(iso) / 1000) : 0);
 
 export function statusText(st: ContainerState, now = Date.now(), networkProblem?: string, health?: string): string {
+  if (isPaused(st)) return 'Paused';
   switch (st.status) {
     case 'running':
     case 'stopping':
@@ -77,7 +79,7 @@ export function listContainer(s: ContainerSnapshot): Record<string, unknown> {
       : publishedPorts(c, st).map((p) => ({host_ip: p.hostIp, container_port: p.containerPort, host_port: p.hostPort, range: 1, protocol: p.protocol})),
     Size: null,
     StartedAt: unix(st.startedAt),
-    State: st.status,
+    State: shownStatus(st),
     Status: statusText(st, Date.now(), s.networkProblem, s.health?.Status),
     Created: unix(c.created),
   };
@@ -96,7 +98,7 @@ export function psRow(s: ContainerSnapshot, noTrunc = false): Record<string, unk
     CreatedHuman: timeAgo(c.created),
     Names: c.name,
     Status: statusText(st, Date.now(), s.networkProblem, s.health?.Status),
-    State: st.status,
+    State: shownStatus(st),
     Ports: formatPortsColumn(publishedPorts(c, st)),
     RunningFor: humanDuration(Date.now() - Date.parse(c.created)),
     Labels: goMap({...c.labels}),
@@ -133,9 +135,9 @@ export function inspectContainer(s: ContainerSnapshot, p: InspectPaths): Record<
     Args: c.args.slice(1),
     State: {
       OciVersion: '1.0.2-dev',
-      Status: st.status,
+      Status: shownStatus(st),
       Running: running,
-      Paused: false,
+      Paused: isPaused(st),
       Restarting: false,
       OOMKilled: false,
       Dead: false,

@@ -3,7 +3,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import {BurrowError, InvalidInputError, InvalidStateError, NoSuchObjectError} from '../errors';
+import {BurrowError, HostConfigError, InvalidInputError, InvalidStateError, NoSuchObjectError} from '../errors';
 import {EngineContext, type GlobalOptions} from './context';
 import {ContainerManager, VERSION, type CreateOptions} from '../runtime/container-manager';
 import {ImageService, imageDigest, repoDigests, type ImportOptions, type PruneReport, type RemoveReport} from '../image/image-service';
@@ -15,7 +15,7 @@ import type {ContainerConfig} from '../storage/container-store';
 import {matchesFilters, parseFilters} from './container-filter';
 import {buildInfo} from './info';
 import * as runner from '../process/runner';
-import {isRunning, observedState} from '../runtime/container-state';
+import {isPaused, isRunning, observedState} from '../runtime/container-state';
 import {splitName} from '../image/reference';
 import {humanSize, timeAgo} from '../format/human';
 import type {RegistryOptions, RegistrySession} from '../registry/registry-session';
@@ -587,6 +587,56 @@ export class Engine {
   loadImages(o: import('../image/archive/archive-load').LoadOptions): Promise<{format: string; images: import('../image/archive/archive-load').LoadedImage[]}> {
     const {loadArchive} = require('../image/archive/archive-load') as typeof import('../image/archive/archive-load');
     return loadArchive(this.ctx, o);
+  }
+
+  /** `pause`/`unpause` (undefined refs: every container that can be); refused at once on a host that cannot freeze. */
+  async setPaused(refs: string[] | undefined, pause: boolean): Promise<ItemReport[]> {
+    const f = require('../runtime/freezer') as typeof import('../runtime/freezer');
+    const support = f.freezeSupport(f.hostCgroups(this.ctx.identity.rootless, this.ctx.identity.uid));
+    if (!support.ok) throw new HostConfigError(`cannot ${pause ? 'pause' : 'unpause'} containers here: ${support.reason}`, {hint: support.hint});
+    const targets = refs ?? this.containers.list().filter((s) => isPaused(s.state) !== pause && isRunning(s.state)).map((s) => s.config.id);
+    return this.each(targets, async (ref) => {
+      await f.setPaused(this.ctx, ref, pause);
+      return ref;
+    });
+  }
+
+  /** `stats`: a sampler of the containers named (none: the running ones; `all`: every one). */
+  statsSampler(refs: string[], all: boolean): import('../runtime/stats/stats-sampler').StatsSampler {
+    const {StatsSampler} = require('../runtime/stats/stats-sampler') as typeof import('../runtime/stats/stats-sampler');
+    return new StatsSampler(this.ctx, refs, all);
+  }
+
+  /** `mount`: each container's rootfs mounted (inside `burrow unshare`); the mount points. */
+  async mount(refs: string[]): Promise<ItemReport[]> {
+    const m = require('../runtime/rootfs-mounts') as typeof import('../runtime/rootfs-mounts');
+    m.checkMountAllowed(this.ctx, 'mount');
+    return this.each(refs, (ref) => m.mountContainer(this.ctx, ref));
+  }
+
+  unmount(refs: string[], force: boolean): Promise<ItemReport[]> {
+    const m = require('../runtime/rootfs-mounts') as typeof import('../runtime/rootfs-mounts');
+    return this.each(refs, (ref) => m.unmountContainer(this.ctx, ref, force));
+  }
+
+  /** Mounted containers (`all`: every container, for `mount -a`). */
+  mountedContainers(all: boolean): import('../runtime/rootfs-mounts').MountedContainer[] {
+    const m = require('../runtime/rootfs-mounts') as typeof import('../runtime/rootfs-mounts');
+    if (all) return this.ctx.containers.list().map((v) => ({id: v.config.id, names: [v.config.name], mountpoint: ''}));
+    m.checkMountAllowed(this.ctx, 'mount');
+    return m.mountedContainers(this.ctx);
+  }
+
+  /** `diff`: a container's changes against its image, or an image's top layer against the rest. */
+  diff(ref: string): Promise<import('../runtime/changes/layer-changes').Change[]> {
+    const {diff} = require('../runtime/changes/container-diff') as typeof import('../runtime/changes/container-diff');
+    return diff(this.ctx, ref);
+  }
+
+  /** `cp`: between a container and the host, two containers, or a tar stream. */
+  copy(src: string, dest: string, o: import('../runtime/copy/container-copy').CopyOptions): Promise<void> {
+    const {copy} = require('../runtime/copy/container-copy') as typeof import('../runtime/copy/container-copy');
+    return copy(this.ctx, src, dest, o);
   }
 
   /** Writes a tar of the container's filesystem; returns the container id. */

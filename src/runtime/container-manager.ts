@@ -22,6 +22,7 @@ import {writeContainerFiles} from './container-files';
 import {startConmon, startConmonExec} from './conmon';
 import {logFilePath, resolveLogConfig, type LogConfig} from './log-config';
 import {mountRootfs, mountsUnder, probeIdmappedRootfs, unmountRootfs, type DriverName} from './rootfs-driver';
+import {userMounted} from './rootfs-mounts';
 import {AUTO_DEFAULT_SIZE, containerMaps, mapsYou, parseUserns} from './userns';
 import {isRunning, observedState, readExitFile} from './container-state';
 import {normalizeSignal} from './signals';
@@ -283,7 +284,8 @@ export class ContainerManager {
         const {openWayForForeignRoot} = require('./userns-access') as typeof import('./userns-access');
         for (const d of openWayForForeignRoot(this.ctx.containers.containerDir(c.id), this.ctx.identity.uid, c.userns.mode)) log.info(`made ${d} searchable by others (o+x) for the container's root`);
       }
-      await mountRootfs(this.ctx.priv, c.driver as DriverName, {
+      // A rootfs the user mounted (`burrow mount`) is used as it is.
+      if (!userMounted(st) || (await mountsUnder(this.ctx.priv, merged)).length === 0) await mountRootfs(this.ctx.priv, c.driver as DriverName, {
         lowers, upper: path.join(this.ctx.containers.containerDir(c.id), 'diff'), work: path.join(this.ctx.containers.containerDir(c.id), 'work'),
         merged, empty: path.join(this.ctx.containers.containerDir(c.id), 'work'), idmap: c.userns,
       });
@@ -331,7 +333,7 @@ export class ContainerManager {
         await this.network.detach(c, st.network).catch(() => undefined);
         await this.ctx.priv.run([runtime.path, '--root', this.ctx.runtimeRoot, 'delete', '--force', c.id], {okStatuses: [0, 1]}).catch(() => undefined);
         await this.unmountExtra(c).catch(() => undefined);
-        await unmountRootfs(this.ctx.priv, c.driver as DriverName, merged).catch(() => undefined);
+        if (!userMounted(st)) await unmountRootfs(this.ctx.priv, c.driver as DriverName, merged).catch(() => undefined);
         this.ctx.containers.writeState(c.id, {...st, status: 'created', mounted: false, runtime: undefined, startingPid: undefined, network: undefined, error: (e as Error).message});
         throw e;
       }
@@ -529,11 +531,11 @@ export class ContainerManager {
     await this.network.detach(c, st.network).catch((e: Error) => log.warn(`network cleanup of ${c.name}: ${e.message}`));
     // The mount table, not the state file, decides: a crash between mounting and recording leaves a mount.
     await this.unmountExtra(c);
-    await unmountRootfs(this.ctx.priv, c.driver as DriverName, path.join(this.ctx.containers.containerDir(c.id), 'merged'));
+    if (!userMounted(st)) await unmountRootfs(this.ctx.priv, c.driver as DriverName, path.join(this.ctx.containers.containerDir(c.id), 'merged'));
     if (st.runtime) {
       await this.ctx.priv.run([st.runtime, '--root', this.ctx.runtimeRoot, 'delete', '--force', c.id], {okStatuses: [0, 1]}).catch(() => undefined);
     }
-    const next: ContainerState = {...st, mounted: false, runtime: undefined, pid: undefined, conmonPid: undefined, network: undefined};
+    const next: ContainerState = {...st, mounted: userMounted(st), runtime: undefined, pid: undefined, conmonPid: undefined, network: undefined};
     this.ctx.containers.writeState(c.id, next);
     return next;
   }
@@ -589,7 +591,7 @@ export class ContainerManager {
     for (const s of list) {
       const unattended = s.state.status === 'exited' && (s.state.attachedPid === undefined || !isAlive(s.state.attachedPid));
       // An exited container whose stored state still says running (or mounted) was never cleaned up.
-      const stale = s.config.autoRemove || s.state.mounted === true || s.state.runtime !== undefined;
+      const stale = s.config.autoRemove || (s.state.mounted === true && !userMounted(s.state)) || s.state.runtime !== undefined;
       if (unattended && stale) {
         await this.cleanup(s.config.id).catch(() => undefined);
         changed = true;

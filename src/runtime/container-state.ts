@@ -39,3 +39,13 @@ export function observedState(v: ContainerView, exitDir: string): ContainerState
 export function isRunning(st: ContainerState): boolean {
   return st.status === 'running' || st.status === 'stopping';
 }
+
+/** Paused by `pause` in its current run (a later run of the container is never seen as paused). */
+export function isPaused(st: ContainerState): boolean {
+  return isRunning(st) && st.paused !== undefined && st.paused.pid === st.pid;
+}
+
+/** The status Podman shows: "paused" is a running container whose processes are frozen. */
+export function shownStatus(st: ContainerState): string {
+  return isPaused(st) ? 'paused' : st.status;
+}

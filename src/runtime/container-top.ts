@@ -80,25 +80,38 @@ export function normalizeDescriptors(list: readonly string[]): string[] {
   return out.length ? out : TOP_DEFAULT;
 }
 
-/** Rows (header first) for the container whose first process is `pid`. */
-export function topRows(pid: number, descriptors: readonly string[], names: {user(uid: number): string; group(gid: number): string}): string[][] {
+/**
+ * Host pids of the processes sharing the pid namespace of `pid` (the container's first process). The
+ * namespace link of a process running as another subordinate id is not readable by the user, so the
+ * descendants of `pid` (from the world-readable stat files) are added too.
+ */
+export function containerPids(pid: number): number[] {
   let pidNs: string;
   try {
     pidNs = fs.readlinkSync(`/proc/${pid}/ns/pid`);
   } catch {
     throw new InvalidStateError('the container has no processes to list: it is not running', {hint: 'start it first'});
   }
-  const uidMap = fs.readFileSync(`/proc/${pid}/uid_map`, 'utf8');
-  const gidMap = fs.readFileSync(`/proc/${pid}/gid_map`, 'utf8');
-  const procs: ProcInfo[] = [];
+  const out: number[] = [];
   for (const e of fs.readdirSync('/proc')) {
     if (!/^\d+$/.test(e)) continue;
     try {
-      if (fs.readlinkSync(`/proc/${e}/ns/pid`) !== pidNs) continue;
+      if (fs.readlinkSync(`/proc/${e}/ns/pid`) === pidNs) out.push(Number(e));
     } catch {
-      continue;
+      // gone, or not ours to read
     }
-    const p = readProc(Number(e));
+  }
+  return [...new Set([...out, ...descendants(pid)])].sort((a, b) => a - b);
+}
+
+/** Rows (header first) for the container whose first process is `pid`. */
+export function topRows(pid: number, descriptors: readonly string[], names: {user(uid: number): string; group(gid: number): string}): string[][] {
+  const pids = containerPids(pid);
+  const uidMap = fs.readFileSync(`/proc/${pid}/uid_map`, 'utf8');
+  const gidMap = fs.readFileSync(`/proc/${pid}/gid_map`, 'utf8');
+  const procs: ProcInfo[] = [];
+  for (const hostPid of pids) {
+    const p = readProc(hostPid);
     if (p) procs.push(p);
   }
   procs.sort((a, b) => a.nsPid - b.nsPid);
@@ -132,4 +145,27 @@ export function topRows(pid: number, descriptors: readonly string[], names: {use
     }));
   }
   return rows;
+}
+
+/** `pid` and every process below it, from each process's parent in /proc/PID/stat. */
+function descendants(pid: number): number[] {
+  const children = new Map<number, number[]>();
+  for (const e of fs.readdirSync('/proc')) {
+    if (!/^\d+$/.test(e)) continue;
+    try {
+      const stat = fs.readFileSync(`/proc/${e}/stat`, 'utf8');
+      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+      children.set(ppid, [...(children.get(ppid) ?? []), Number(e)]);
+    } catch {
+      // gone meanwhile
+    }
+  }
+  const out: number[] = [];
+  const todo = [pid];
+  while (todo.length > 0) {
+    const p = todo.pop()!;
+    out.push(p);
+    todo.push(...(children.get(p) ?? []));
+  }
+  return out;
 }

@@ -87,6 +87,10 @@ export interface ContainerState {
   /** boot the container was started in; a reboot ends every container */
   bootId?: string;
   mounted?: boolean;
+  /** `burrow mount` calls not yet undone by `unmount`: while above 0, stop and cleanup keep the rootfs mounted */
+  mountCount?: number;
+  /** set by `pause` for the run whose container pid it names (a later run is never seen as paused) */
+  paused?: {pid: number; at: string};
   /** the runtime that started it */
   runtime?: string;
   /** a foreground `burrow run` waiting on it, which then does the --rm itself */

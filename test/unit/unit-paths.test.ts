@@ -122,6 +122,14 @@ describe('unit: config/paths resolvePaths', () => {
     expect(p.notes[2]).to.contain(path.join(os.tmpdir(), 'burrow-run-1000'));
   });
 
+  it('inside burrow\'s user namespace (burrow unshare) the user\'s own XDG_RUNTIME_DIR shows as root\'s and is used', function () {
+    if (process.geteuid!() !== 0) this.skip(); // the namespace's root is who runs burrow there
+    const p = resolvePaths({
+      env: {XDG_RUNTIME_DIR: '/run/user/1000', _BURROW_HOST_UID: '1000'}, identity: user, home: HOME, stat: statOf({'/run/user/1000': 0}),
+    });
+    expect(p.runroot).to.equal('/run/user/1000/burrow');
+  });
+
   it('does not use a missing XDG_RUNTIME_DIR', () => {
     const p = resolvePaths({env: {XDG_RUNTIME_DIR: '/run/user/1000'}, identity: user, home: HOME, stat: statOf({})});
     expect(p.runroot).to.equal(path.join(os.tmpdir(), 'burrow-run-1000', 'burrow'));

@@ -14,6 +14,8 @@ const system = () => require('./system') as typeof import('./system');
 const registries = () => require('./registries') as typeof import('./registries');
 const archives = () => require('./archives') as typeof import('./archives');
 const networks = () => require('./networks') as typeof import('./networks');
+const files = () => require('./files') as typeof import('./files');
+const processState = () => require('./process-state') as typeof import('./process-state');
 const volumes = () => require('./volumes') as typeof import('./volumes');
 
 export const ACTIONS: Record<string, ActionEntry> = {
@@ -43,6 +45,13 @@ export const ACTIONS: Record<string, ActionEntry> = {
   save: {load: () => archives().save},
   load: {load: () => archives().load},
   export: {load: () => archives().exportContainer},
+  cp: {load: () => files().cp},
+  diff: {load: () => files().diff},
+  mount: {load: () => files().mount},
+  unmount: {load: () => files().unmount},
+  pause: {load: () => processState().pause},
+  unpause: {load: () => processState().unpause},
+  stats: {load: () => processState().stats},
   'image:inspect': {load: () => containers().inspectAs('image')},
   history: {load: () => images().history},
   'image:exists': {load: () => images().imageExists},

@@ -6,9 +6,8 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type {EngineContext} from '../../engine/context';
-import {NoSuchObjectError} from '../../errors';
 import * as runner from '../../process/runner';
-import {mountRootfs, mountsUnder, unmountRootfs, type DriverName} from '../../runtime/rootfs-driver';
+import {withRootfs} from '../../runtime/rootfs-access';
 import {observedState} from '../../runtime/container-state';
 import {toFile, toStream} from './archive-save';
 
@@ -24,32 +23,7 @@ find . -mindepth 1 -maxdepth 1 -printf '%P\\0' | LC_ALL=C sort -z | tar -c -f - 
 export async function exportContainer(ctx: EngineContext, ref: string, o: ExportOptions): Promise<string> {
   await ctx.ready();
   const id = ctx.containers.resolve(ref).config.id;
-  const fill = (fd: number) => ctx.containers.update(id, async (v) => {
-    const c = v.config;
-    const dir = ctx.containers.containerDir(c.id);
-    const merged = path.join(dir, 'merged');
-    const driver = c.driver as DriverName;
-    const st = observedState(v, ctx.exitDir);
-    // vfs "mounts" by copying once (and the container writes into that copy), so it is never undone.
-    const mountHere = driver !== 'vfs' && (await mountsUnder(ctx.priv, merged)).length === 0;
-    if (mountHere || driver === 'vfs') {
-      const image = ctx.images.get(c.imageId);
-      if (!image) throw new NoSuchObjectError(`image ${c.imageId.slice(0, 12)} of container ${c.name} is gone`, {hint: 'the container cannot be exported; remove it'});
-      // Recorded first: if burrow dies mid-export, the next start or cleanup sees the mount and undoes it.
-      if (mountHere) ctx.containers.writeState(c.id, {...st, mounted: true});
-      await mountRootfs(ctx.priv, driver, {
-        lowers: image.layers.map((l) => ctx.layers.diffDir(l.diffId)), upper: path.join(dir, 'diff'), work: path.join(dir, 'work'), merged, empty: path.join(dir, 'work'),
-      });
-    }
-    try {
-      await tarInto(ctx, merged, fd);
-    } finally {
-      if (mountHere) {
-        await unmountRootfs(ctx.priv, driver, merged);
-        ctx.containers.writeState(c.id, {...st, mounted: false});
-      }
-    }
-  });
+  const fill = (fd: number) => ctx.containers.update(id, (v) => withRootfs(ctx, v, observedState(v, ctx.exitDir), (merged) => tarInto(ctx, merged, fd)));
   if (o.output) await toFile(path.resolve(o.output), fill);
   else await toStream(ctx, o.stdout ?? process.stdout, fill, 'export');
   return id;
