@@ -107,6 +107,19 @@ else
   fi
 fi
 
+# burrow-restart.service (starts containers with --restart always after login or boot), with the path of
+# burrow filled in: for every user as root (/etc/systemd/user), else in your own unit directory. It is
+# enabled when a user manager runs; `burrow system doctor` says whether lingering keeps it alive.
+unit_src="$here/systemd/burrow-restart.service"
+if can_root; then unitdir=/etc/systemd/user; else unitdir=${XDG_CONFIG_HOME:-$HOME/.config}/systemd/user; fi
+if can_root; then as_root mkdir -p "$unitdir"; else mkdir -p "$unitdir"; fi
+sed "s|@BURROW@|$here/bin/burrow|g" "$unit_src" | if can_root; then as_root tee "$unitdir/burrow-restart.service" >/dev/null; else cat > "$unitdir/burrow-restart.service"; fi
+if [ "$(id -u)" != 0 ] && systemctl --user show-environment >/dev/null 2>&1; then
+  systemctl --user daemon-reload && systemctl --user enable burrow-restart.service >/dev/null 2>&1 && say "enabled burrow-restart.service"
+else
+  say "installed $unitdir/burrow-restart.service (enable it: systemctl --user enable burrow-restart.service)"
+fi
+
 [ "$demo" = 1 ] || exit 0
 
 burrow=$here/bin/burrow

@@ -42,6 +42,9 @@ export const containerCreateFlags = {
   interactive: Flags.boolean({char: 'i', description: 'keep standard input open: attached clients write to it'}),
   tty: Flags.boolean({char: 't', description: 'give the process a pseudo-terminal (with -i: an interactive shell)'}),
   'detach-keys': Flags.string({description: 'key sequence that detaches from the container and leaves it running (default ctrl-p,ctrl-q; empty: none)'}),
+  restart: Flags.string({description: 'restart policy when the container exits: no, on-failure[:MAX_RETRIES], always or unless-stopped (not after stop or kill)'}),
+  sdnotify: Flags.string({description: 'who tells systemd (NOTIFY_SOCKET) the service is ready: container (default), conmon or ignore', options: ['container', 'conmon', 'ignore']}),
+  replace: Flags.boolean({description: 'if a container with the same --name exists, remove it first'}),
 };
 
 /** Flags of every verb that stays attached to a process (run, start -a, attach). */

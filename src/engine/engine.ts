@@ -94,7 +94,7 @@ export class Engine {
     }
     onStarted?.(c.id);
     const code = await this.streamUntilExit(c.id, out);
-    const res = await this.containers.cleanup(c.id, {fromAttached: true});
+    const res = await this.containers.cleanup(c.id, {fromAttached: true, applyRestartPolicy: true});
     return code ?? res.exitCode ?? 0;
   }
 
@@ -152,7 +152,7 @@ export class Engine {
     }
     const code = await this.containers.waitExit(id);
     if (!ownsCleanup) return {detached: false, exitCode: code ?? 0};
-    const res = await this.containers.cleanup(id, {fromAttached: true});
+    const res = await this.containers.cleanup(id, {fromAttached: true, applyRestartPolicy: true});
     return {detached: false, exitCode: code ?? res.exitCode ?? 0};
   }
 
@@ -163,7 +163,7 @@ export class Engine {
     const offset = fileSize(this.ctx.containers.logPath(id));
     await this.containers.start(id, {attached: true});
     const code = await this.streamUntilExit(id, out, offset);
-    const res = await this.containers.cleanup(id, {fromAttached: true});
+    const res = await this.containers.cleanup(id, {fromAttached: true, applyRestartPolicy: true});
     return code ?? res.exitCode ?? 0;
   }
 
@@ -183,8 +183,18 @@ export class Engine {
     return code;
   }
 
-  async start(refs: string[]): Promise<ItemReport[]> {
-    return this.each(refs, async (ref) => {
+  /** `--all` starts every container, `--filter` (ps's keys) narrows the set; started ones stay as they are. */
+  async start(refs: string[], opts: {all?: boolean; filters?: string[]} = {}): Promise<ItemReport[]> {
+    let targets = refs;
+    if (opts.all || opts.filters?.length) {
+      await this.ctx.ready();
+      const filters = parseFilters(opts.filters ?? []);
+      let list = this.containers.list();
+      if (!opts.all) list = list.filter((s) => refs.some((r) => s.config.id.startsWith(r) || s.config.name === r));
+      list = list.filter((s) => matchesFilters(s, filters, (ref) => this.ctx.images.find(ref)?.id, (ref) => this.ctx.containers.resolve(ref).config.created));
+      targets = list.map((s) => (opts.all ? s.config.id : refs.find((r) => s.config.name === r) ?? s.config.id));
+    }
+    return this.each(targets, async (ref) => {
       const v = this.ctx.containers.resolve(ref);
       await this.containers.start(v.config.id);
       return ref;
@@ -233,7 +243,7 @@ export class Engine {
 
   /** Exit command of conmon: never throws for a container that is already gone. */
   async cleanup(id: string): Promise<void> {
-    await this.containers.cleanup(id);
+    await this.containers.cleanup(id, {applyRestartPolicy: true});
   }
 
   async ps(o: PsOptions): Promise<{json: Record<string, unknown>[]; rows: Record<string, unknown>[]}> {

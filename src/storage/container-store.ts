@@ -14,6 +14,8 @@ import {entriesOfDeadWriters} from './dead-writers';
 import type {PortMapping} from '../network/network-options';
 import type {NetworkState} from '../network/container-network';
 import type {ContainerMount} from '../runtime/mount-options';
+import type {RestartPolicy} from '../runtime/restart-policy';
+import type {SdNotifyMode} from '../runtime/sd-notify';
 
 
 export interface ContainerConfig {
@@ -63,6 +65,10 @@ export interface ContainerConfig {
   createCommand: string[];
   /** storage driver used for the rootfs */
   driver: string;
+  /** --restart (absent: none) */
+  restartPolicy?: RestartPolicy;
+  /** --sdnotify (absent: container, Podman's default) */
+  sdNotify?: SdNotifyMode;
 }
 
 export type ContainerStatus = 'created' | 'running' | 'stopping' | 'exited' | 'removing';
@@ -89,6 +95,8 @@ export interface ContainerState {
   conmonPidFile?: string;
   containerPidFile?: string;
   restartCount: number;
+  /** `stop`, `kill` or `rm -f` ended it: the restart policy leaves it down until the next `start` */
+  stoppedByUser?: boolean;
   error?: string;
   /** helpers, addresses and the ports actually bound, while the container runs */
   network?: NetworkState;

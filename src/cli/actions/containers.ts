@@ -30,6 +30,7 @@ function createOptions(f: Record<string, unknown>, image: string, command: strin
     capDrop: strs(f['cap-drop']), init: f.init === true, stopSignal: f['stop-signal'] as string | undefined,
     stopTimeout: intFlag(f['stop-timeout'], 'stop-timeout'), rm: f.rm === true, createCommand: ['burrow', ...process.argv.slice(2)],
     tty: f.tty === true, interactive: f.interactive === true,
+    restart: f.restart as string | undefined, sdnotify: f.sdnotify as string | undefined, replace: f.replace === true,
   };
 }
 
@@ -126,7 +127,7 @@ export const create: Action = async (cmd, cli) => {
 };
 
 export const start: Action = async ({flags, argv}, cli) => {
-  need(argv, 'start requires at least one container name or ID');
+  if (!flags.all) need(argv, 'start requires at least one container name or ID');
   const engine = cli.engine();
   if (flags.attach) {
     if (argv.length !== 1) throw new InvalidInputError('you cannot start and attach multiple containers at once');
@@ -137,7 +138,7 @@ export const start: Action = async ({flags, argv}, cli) => {
     });
     return;
   }
-  const reports = await engine.start(argv);
+  const reports = await engine.start(argv, {all: flags.all === true, filters: strs(flags.filter)});
   for (const r of reports) if (!r.error) cli.out(`${r.ref}\n`);
   reportErrors(reports);
 };
