@@ -153,7 +153,7 @@ function readText(f: string): string | undefined {
   }
 }
 
-function userName(uid: number): string {
+export function userName(uid: number): string {
   try {
     return os.userInfo().uid === uid ? os.userInfo().username : lookupName(uid);
   } catch {

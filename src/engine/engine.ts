@@ -537,6 +537,26 @@ export class Engine {
     return exportContainer(this.ctx, ref, o);
   }
 
+  // ---- systemd ----
+
+  /** `generate systemd`: the unit for one container (written to `filesDir` with --files). */
+  async generateSystemd(ref: string, o: import('../systemd/unit-generator').UnitOptions, filesDir?: string): Promise<{name: string; text: string; file?: string}> {
+    await this.ctx.ready();
+    const {generateSystemd, writeUnitFile} = require('../systemd/generate') as typeof import('../systemd/generate');
+    const unit = generateSystemd(this.ctx, ref, o);
+    return {...unit, file: filesDir === undefined ? undefined : writeUnitFile(filesDir, unit)};
+  }
+
+  /** `system doctor`: lingering, the user manager, burrow-restart.service, restart policies. */
+  async doctor(): Promise<{linger: import('../systemd/linger').LingerStatus; checks: import('../systemd/linger').DoctorCheck[]}> {
+    const {lingerStatus, doctorChecks, restartUnitPaths} = require('../systemd/linger') as typeof import('../systemd/linger');
+    const {userName} = require('./context') as typeof import('./context');
+    const linger = lingerStatus({user: userName(this.ctx.identity.uid), uid: this.ctx.identity.uid, runtimeDir: process.env.XDG_RUNTIME_DIR});
+    const unit = restartUnitPaths(process.env.HOME || os.homedir()).find((p) => fs.existsSync(p));
+    const policies = this.containers.list().map((s) => ({name: s.config.name, policy: s.config.restartPolicy?.name ?? ''}));
+    return {linger, checks: doctorChecks(linger, unit, policies)};
+  }
+
   // ---- system ----
 
   info(): Promise<Record<string, unknown>> {

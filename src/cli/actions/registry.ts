@@ -14,6 +14,7 @@ const system = () => require('./system') as typeof import('./system');
 const registries = () => require('./registries') as typeof import('./registries');
 const archives = () => require('./archives') as typeof import('./archives');
 const networks = () => require('./networks') as typeof import('./networks');
+const systemd = () => require('./systemd') as typeof import('./systemd');
 
 export const ACTIONS: Record<string, ActionEntry> = {
   run: {load: () => containers().run, passThrough: 'after-first'},
@@ -63,4 +64,6 @@ export const ACTIONS: Record<string, ActionEntry> = {
   'network:exists': {load: () => networks().networkExists},
   'network:connect': {load: () => networks().networkConnect},
   'network:disconnect': {load: () => networks().networkDisconnect},
+  'generate:systemd': {load: () => systemd().generateSystemd},
+  'system:doctor': {load: () => systemd().systemDoctor},
 };
