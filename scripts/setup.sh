@@ -74,7 +74,10 @@ run_as() {
 # npm dependencies and the build.
 if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
   say "installing npm dependencies"
-  run_as npm ci --no-audit --no-fund --loglevel=error >/dev/null
+  # `npm install`, not `npm ci`: node-unix-socket lists platform packages that were never published, and
+  # npm ci refuses a lock file without them, while install skips missing optional packages. The lock
+  # still pins every version that exists.
+  run_as npm install --no-audit --no-fund --loglevel=error >/dev/null
 fi
 say "building"
 run_as npm run --silent build >/dev/null
@@ -120,6 +123,19 @@ else
   ln -sf "$here/completions/_burrow" "$data/zsh/site-functions/_burrow"
   ln -sf "$here/completions/burrow.fish" "${XDG_CONFIG_HOME:-$HOME/.config}/fish/completions/burrow.fish"
   say "zsh: add $data/zsh/site-functions to fpath before compinit (fpath=($data/zsh/site-functions \$fpath))"
+fi
+
+# burrow-restart.service (starts containers with --restart always after login or boot), with the path of
+# burrow filled in: for every user as root (/etc/systemd/user), else in your own unit directory. It is
+# enabled when a user manager runs; `burrow system doctor` says whether lingering keeps it alive.
+unit_src="$here/systemd/burrow-restart.service"
+if can_root; then unitdir=/etc/systemd/user; else unitdir=${XDG_CONFIG_HOME:-$HOME/.config}/systemd/user; fi
+if can_root; then as_root mkdir -p "$unitdir"; else mkdir -p "$unitdir"; fi
+sed "s|@BURROW@|$here/bin/burrow|g" "$unit_src" | if can_root; then as_root tee "$unitdir/burrow-restart.service" >/dev/null; else cat > "$unitdir/burrow-restart.service"; fi
+if [ "$(id -u)" != 0 ] && systemctl --user show-environment >/dev/null 2>&1; then
+  systemctl --user daemon-reload && systemctl --user enable burrow-restart.service >/dev/null 2>&1 && say "enabled burrow-restart.service"
+else
+  say "installed $unitdir/burrow-restart.service (enable it: systemctl --user enable burrow-restart.service)"
 fi
 
 [ "$demo" = 1 ] || exit 0

@@ -57,7 +57,9 @@ export const containerCreateFlags = {
   'health-on-failure': Flags.string({description: 'action when the container becomes unhealthy: none, kill, restart or stop', default: 'none'}),
   'no-healthcheck': Flags.boolean({description: 'no health check, not even the image\'s'}),
   cidfile: Flags.string({description: 'write the container id to this file'}),
-  replace: Flags.boolean({description: 'remove the container that holds --name first, if any'}),
+  restart: Flags.string({description: 'restart policy when the container exits: no, on-failure[:MAX_RETRIES], always or unless-stopped (not after stop or kill)'}),
+  sdnotify: Flags.string({description: 'who tells systemd (NOTIFY_SOCKET) the service is ready: container (default), conmon or ignore', options: ['container', 'conmon', 'ignore']}),
+  replace: Flags.boolean({description: 'if a container with the same --name exists, remove it first'}),
 };
 
 /** Flags of every verb that stays attached to a process (run, start -a, attach). */

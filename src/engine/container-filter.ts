@@ -1,11 +1,11 @@
-// `ps --filter`: Podman's keys (id, name, status, label, ancestor, exited, before, since, volume), where the
+// `ps --filter`: Podman's keys (id, name, status, label, ancestor, exited, before, since, volume, restart-policy), where the
 // same key given twice matches either value and different keys must all match.
 import {InvalidInputError} from '../errors';
 import type {ContainerSnapshot} from './container-views';
 
 export type Filters = Map<string, string[]>;
 
-const KEYS = ['id', 'name', 'status', 'label', 'ancestor', 'exited', 'before', 'since', 'volume'];
+const KEYS = ['id', 'name', 'status', 'label', 'ancestor', 'exited', 'before', 'since', 'volume', 'restart-policy'];
 const STATUSES = ['created', 'running', 'paused', 'exited', 'stopping', 'removing', 'stopped', 'unknown', 'configured'];
 
 export function parseFilters(list: readonly string[]): Filters {
@@ -45,6 +45,9 @@ function matchOne(s: ContainerSnapshot, key: string, v: string, imageId: (ref: s
     }
     case 'ancestor':
       return c.imageName === v || c.imageName.endsWith(`/${v}`) || c.imageName === `${v}:latest` || c.imageName.endsWith(`/${v}:latest`) || c.imageId.startsWith(v) || imageId(v) === c.imageId;
+    case 'restart-policy':
+      // A container created without --restart has no policy, which is what "no" means.
+      return (c.restartPolicy?.name || 'no') === (v === 'never' ? 'no' : v);
     case 'exited':
       return s.state.status === 'exited' && String(s.state.exitCode) === v;
     case 'volume':

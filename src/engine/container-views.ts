@@ -222,7 +222,7 @@ export function inspectContainer(s: ContainerSnapshot, p: InspectPaths): Record<
       DnsSearch: c.dns?.search ?? [],
       DnsOptions: c.dns?.options ?? [],
       ExtraHosts: c.addHosts ?? [],
-      RestartPolicy: {Name: '', MaximumRetryCount: 0},
+      RestartPolicy: {Name: c.restartPolicy?.name ?? '', MaximumRetryCount: c.restartPolicy?.maxRetries ?? 0},
       AutoRemove: c.autoRemove,
       CapAdd: c.capAdd,
       CapDrop: c.capDrop,

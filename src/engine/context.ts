@@ -96,8 +96,11 @@ export class EngineContext {
   /** Run root exists, is private, and belongs to this boot (a surviving one is reset after a reboot). */
   async prepareRunroot(): Promise<void> {
     const rr = this.paths.runroot;
-    if (this.identity.rootless && path.basename(rr) === 'burrow') ensurePrivateDir(path.dirname(rr), this.identity.uid);
-    ensurePrivateDir(rr, this.identity.uid);
+    // Ownership as this process sees it: inside burrow's namespace (an exit command that restarts a
+    // container) the user's directories belong to uid 0, not to the host uid.
+    const owner = process.geteuid!();
+    if (this.identity.rootless && path.basename(rr) === 'burrow') ensurePrivateDir(path.dirname(rr), owner);
+    ensurePrivateDir(rr, owner);
     const idFile = path.join(rr, 'boot_id');
     const current = bootId();
     if (readText(idFile) === current) return;
@@ -161,7 +164,7 @@ function readText(f: string): string | undefined {
   }
 }
 
-function userName(uid: number): string {
+export function userName(uid: number): string {
   try {
     return os.userInfo().uid === uid ? os.userInfo().username : lookupName(uid);
   } catch {

@@ -115,7 +115,7 @@ export class Engine {
     }
     onStarted?.(c.id);
     const code = await this.streamUntilExit(c, out);
-    const res = await this.containers.cleanup(c.id, {fromAttached: true});
+    const res = await this.containers.cleanup(c.id, {fromAttached: true, applyRestartPolicy: true});
     return code ?? res.exitCode ?? 0;
   }
 
@@ -173,7 +173,7 @@ export class Engine {
     }
     const code = await this.containers.waitExit(id);
     if (!ownsCleanup) return {detached: false, exitCode: code ?? 0};
-    const res = await this.containers.cleanup(id, {fromAttached: true});
+    const res = await this.containers.cleanup(id, {fromAttached: true, applyRestartPolicy: true});
     return {detached: false, exitCode: code ?? res.exitCode ?? 0};
   }
 
@@ -186,7 +186,7 @@ export class Engine {
     const offset = fileSize(this.logFile(c));
     await this.containers.start(id, {attached: true});
     const code = await this.streamUntilExit(c, out, offset);
-    const res = await this.containers.cleanup(id, {fromAttached: true});
+    const res = await this.containers.cleanup(id, {fromAttached: true, applyRestartPolicy: true});
     return code ?? res.exitCode ?? 0;
   }
 
@@ -214,8 +214,18 @@ export class Engine {
     return code;
   }
 
-  async start(refs: string[]): Promise<ItemReport[]> {
-    return this.each(refs, async (ref) => {
+  /** `--all` starts every container, `--filter` (ps's keys) narrows the set; started ones stay as they are. */
+  async start(refs: string[], opts: {all?: boolean; filters?: string[]} = {}): Promise<ItemReport[]> {
+    let targets = refs;
+    if (opts.all || opts.filters?.length) {
+      await this.ctx.ready();
+      const filters = parseFilters(opts.filters ?? []);
+      let list = this.containers.list();
+      if (!opts.all) list = list.filter((s) => refs.some((r) => s.config.id.startsWith(r) || s.config.name === r));
+      list = list.filter((s) => matchesFilters(s, filters, (ref) => this.ctx.images.find(ref)?.id, (ref) => this.ctx.containers.resolve(ref).config.created));
+      targets = list.map((s) => (opts.all ? s.config.id : refs.find((r) => s.config.name === r) ?? s.config.id));
+    }
+    return this.each(targets, async (ref) => {
       const v = this.ctx.containers.resolve(ref);
       await this.containers.start(v.config.id);
       return ref;
@@ -290,7 +300,7 @@ export class Engine {
 
   /** Exit command of conmon: never throws for a container that is already gone. */
   async cleanup(id: string): Promise<void> {
-    await this.containers.cleanup(id);
+    await this.containers.cleanup(id, {applyRestartPolicy: true});
   }
 
   async ps(o: PsOptions): Promise<{json: Record<string, unknown>[]; rows: Record<string, unknown>[]}> {
@@ -643,6 +653,26 @@ export class Engine {
   exportContainer(ref: string, o: import('../image/archive/rootfs-export').ExportOptions): Promise<string> {
     const {exportContainer} = require('../image/archive/rootfs-export') as typeof import('../image/archive/rootfs-export');
     return exportContainer(this.ctx, ref, o);
+  }
+
+  // ---- systemd ----
+
+  /** `generate systemd`: the unit for one container (written to `filesDir` with --files). */
+  async generateSystemd(ref: string, o: import('../systemd/unit-generator').UnitOptions, filesDir?: string): Promise<{name: string; text: string; file?: string}> {
+    await this.ctx.ready();
+    const {generateSystemd, writeUnitFile} = require('../systemd/generate') as typeof import('../systemd/generate');
+    const unit = generateSystemd(this.ctx, ref, o);
+    return {...unit, file: filesDir === undefined ? undefined : writeUnitFile(filesDir, unit)};
+  }
+
+  /** `system doctor`: lingering, the user manager, burrow-restart.service, restart policies. */
+  async doctor(): Promise<{linger: import('../systemd/linger').LingerStatus; checks: import('../systemd/linger').DoctorCheck[]}> {
+    const {lingerStatus, doctorChecks, restartUnitPaths} = require('../systemd/linger') as typeof import('../systemd/linger');
+    const {userName} = require('./context') as typeof import('./context');
+    const linger = lingerStatus({user: userName(this.ctx.identity.uid), uid: this.ctx.identity.uid, runtimeDir: process.env.XDG_RUNTIME_DIR});
+    const unit = restartUnitPaths(process.env.HOME || os.homedir()).find((p) => fs.existsSync(p));
+    const policies = this.containers.list().map((s) => ({name: s.config.name, policy: s.config.restartPolicy?.name ?? ''}));
+    return {linger, checks: doctorChecks(linger, unit, policies)};
   }
 
   // ---- system ----

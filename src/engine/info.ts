@@ -150,6 +150,10 @@ export async function buildInfo(ctx: EngineContext, containers: ContainerManager
   const mem = {total: os.totalmem(), free: os.freemem()};
   const release = osRelease();
   const config = configurationInfo(ctx, warnings);
+  const {lingerStatus} = require('../systemd/linger') as typeof import('../systemd/linger');
+  const {userName} = require('./context') as typeof import('./context');
+  const linger = lingerStatus({user: userName(ctx.identity.uid), uid: ctx.identity.uid, runtimeDir: process.env.XDG_RUNTIME_DIR});
+  if (ctx.identity.rootless && linger.enabled !== true) warnings.push(linger.message);
   return {
     host: {
       arch: goArch(),
@@ -162,6 +166,8 @@ export async function buildInfo(ctx: EngineContext, containers: ContainerManager
       healthcheckScheduler: healthScheduler,
       idMappings: {uidmap: idMap(maps.uidMap), gidmap: idMap(maps.gidMap)},
       kernel: os.release(),
+      // Not in Podman's info: whether this user's services survive logout (loginctl enable-linger).
+      linger: {enabled: linger.enabled ?? false, systemd: linger.systemd, userManager: linger.userManager},
       logDriver: 'k8s-file',
       networkBackend: 'burrow',
       networkBackendInfo: {backend: 'burrow', dns: {package: 'aardvark-dns', path: aardvark ?? '', version: aardvarkVersion}},

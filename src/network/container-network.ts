@@ -22,6 +22,9 @@ import {PASTA_DNS_FORWARD, startPasta} from './pasta';
 import {addHostForwards, parseSlirpOptions, slirpAddresses, startSlirp4netns} from './slirp4netns';
 import {BridgeNetworks, type Attachment} from './bridge-network';
 
+/** A bind mount of the container's network namespace, made for pasta when started from inside the user namespace. */
+const NETNS_PIN = 'netns-pin';
+
 /** What the runtime needs before create, and what attach() needs after. */
 export interface NetworkPlan {
   /** namespace path to join (container:, ns:), or undefined for a new one / the host's */
@@ -123,17 +126,46 @@ export class ContainerNetwork {
     return {ownNamespace: own, ports: []};
   }
 
+  /**
+   * Inside the user namespace pasta keeps too few capabilities to open /proc/PID/ns/net (the ptrace
+   * check), so it is given a bind mount of that file instead. pasta quits when that path goes away, so
+   * the pin stays until the container's network is detached.
+   */
+  private async withPinnedNetns<T>(pid: number, userdata: string, fn: (netns: string) => Promise<T>): Promise<T> {
+    const pin = path.join(userdata, NETNS_PIN);
+    fs.writeFileSync(pin, '');
+    try {
+      await this.ctx.priv.run(['mount', '--bind', `/proc/${pid}/ns/net`, pin]);
+      return await fn(pin);
+    } catch (e) {
+      await this.unpin(userdata);
+      throw e;
+    }
+  }
+
+  private async unpin(userdata: string): Promise<void> {
+    const pin = path.join(userdata, NETNS_PIN);
+    if (!fs.existsSync(pin)) return;
+    await this.ctx.priv.run(['umount', '-l', pin], {okStatuses: [0, 1, 32]}).catch(() => undefined);
+    fs.rmSync(pin, {force: true});
+  }
+
   /** Connects the created container (process `pid`) as planned. */
   async attach(c: ContainerConfig, plan: NetworkPlan, pid: number, userdata: string): Promise<NetworkState> {
     const kind = modeKind(c);
     const state: NetworkState = {ports: plan.ports, sandboxKey: plan.ownNamespace ? `/proc/${pid}/ns/net` : plan.netnsPath};
     try {
+      // From the host side the helper joins by pid; as root, or from inside burrow's own namespace (an
+      // exit command restarting a container by its policy), it is given the namespace path instead.
+      const byPid = this.ctx.identity.rootless && process.geteuid!() !== 0;
       if (kind === 'pasta') {
+        const start = (target: Parameters<typeof startPasta>[0]) => startPasta(target, plan.ports, c.networkOptions ?? [], path.join(userdata, 'pasta.pid'));
+        if (!this.ctx.identity.rootless) state.helper = await start(`/proc/${pid}/ns/net`);
+        else if (!byPid) state.helper = await this.withPinnedNetns(pid, userdata, start);
         // A container with its own user namespace (--userns): pasta joins the pause namespace, which owns
         // it, since from inside the container's, the not-yet-started process's netns cannot be opened.
-        const target = !this.ctx.identity.rootless ? `/proc/${pid}/ns/net`
-          : c.userns ? {netns: `/proc/${pid}/ns/net`, userns: `/proc/${await this.ctx.priv.mountInfoPid()}/ns/user`} : pid;
-        state.helper = await startPasta(target, plan.ports, c.networkOptions ?? [], path.join(userdata, 'pasta.pid'));
+        else if (c.userns) state.helper = await start({netns: `/proc/${pid}/ns/net`, userns: `/proc/${await this.ctx.priv.mountInfoPid()}/ns/user`});
+        else state.helper = await start(pid);
         state.ip = hostAddress();
       } else if (kind === 'slirp4netns') {
         const o = parseSlirpOptions(c.networkOptions ?? []);
@@ -141,7 +173,7 @@ export class ContainerNetwork {
         fs.mkdirSync(path.join(this.ctx.paths.runroot, 'slirp'), {recursive: true});
         const api = path.join(this.ctx.paths.runroot, 'slirp', `${c.id.slice(0, 16)}.sock`);
         state.apiSocket = api;
-        state.helper = await startSlirp4netns({target: this.ctx.identity.rootless ? {pid} : {path: `/proc/${pid}/ns/net`}, options: o, configure: true,
+        state.helper = await startSlirp4netns({target: byPid ? {pid} : {path: `/proc/${pid}/ns/net`}, options: o, configure: true,
           apiSocket: api, logFile: path.join(userdata, 'slirp4netns.log'), pidFile: path.join(userdata, 'slirp4netns.pid')});
         const a = slirpAddresses(o.cidr);
         Object.assign(state, {ip: a.guest, prefix: a.prefix, gateway: a.router});
@@ -174,6 +206,7 @@ export class ContainerNetwork {
     const userdata = this.ctx.containers.userdataDir(c.id);
     const helpers = [state?.helper, ...orphanHelpers(userdata, c.id, state?.helper)];
     for (const h of helpers) stopHelper(h);
+    await this.unpin(userdata);
     const names = new Set([...(state?.attachments ?? []).map((a) => a.network), ...(c.networks ?? []).map((n) => n.name)]);
     if (names.size > 0) {
       const defs = this.ctx.networks.list();

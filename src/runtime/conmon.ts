@@ -27,6 +27,8 @@ export interface ConmonStart {
   terminal?: boolean;
   /** keep a pipe to the container's stdin, fed from the attach socket */
   stdin?: boolean;
+  /** host NOTIFY_SOCKET to which conmon relays the container's READY=1 (from <bundle>/notify/notify.sock) */
+  sdNotifySocket?: string;
 }
 
 export interface ConmonStarted {
@@ -61,6 +63,7 @@ export function conmonArgs(o: ConmonStart, conmon: string): string[] {
   // terminal would make the first client that detaches close it.
   if (o.terminal) args.push('-t');
   else if (o.stdin) args.push('-i');
+  if (o.sdNotifySocket) args.push('--sdnotify-socket', o.sdNotifySocket);
   if (o.exitCommand.length > 0) {
     args.push('--exit-command', o.exitCommand[0]);
     for (const a of o.exitCommand.slice(1)) args.push('--exit-command-arg', a);

@@ -40,6 +40,8 @@ import {randomBytes} from 'node:crypto';
 import {resolveHealthcheck, type HealthFlags} from './health-config';
 import {HealthChecker, readHealth, warnIfUnscheduled, type HealthRunResult} from './health-check';
 import {checkCidfile, writeCidfile} from './cidfile';
+import {parseRestartPolicy, restartDecision, restarts, type EndedContainer, type RestartPolicy} from './restart-policy';
+import {addNotifySocketToSpec, parseSdNotifyMode, readyMessage, relayableSocket, sendNotify, takeNotifySocket} from './sd-notify';
 
 export interface CreateOptions {
   image: string;
@@ -92,6 +94,10 @@ export interface CreateOptions {
   health?: HealthFlags;
   /** --cidfile: the new container's id is written there */
   cidfile?: string;
+  /** --restart policy text */
+  restart?: string;
+  /** --sdnotify mode */
+  sdnotify?: string;
   /** --replace: a container already holding --name is removed first */
   replace?: boolean;
 }
@@ -132,11 +138,13 @@ export class ContainerManager {
     const log = this.logConfig(o);
     const userns = parseUserns(o.userns, o.uidmap, o.gidmap);
     const driver = userns.mode === 'host' ? (await this.ctx.driver()).name : await this.idmapDriver(userns.mode);
-    if (o.cidfile) checkCidfile(o.cidfile, o.replace === true);
-    if (o.replace && o.name) {
-      const holder = this.ctx.containers.names.lookup(o.name);
-      if (holder && this.ctx.containers.exists(holder)) await this.remove(holder, {force: true});
+    const restartPolicy = o.restart === undefined ? undefined : parseRestartPolicy(o.restart);
+    if (o.rm && restarts(restartPolicy)) {
+      throw new InvalidInputError(`the --rm option conflicts with --restart, when the restartPolicy is not "" and "no"`, {hint: 'drop --rm, or use --restart no'});
     }
+    const sdNotify = parseSdNotifyMode(o.sdnotify);
+    if (o.cidfile) checkCidfile(o.cidfile, o.replace === true);
+    if (o.replace && o.name !== undefined) await this.replace(o.name);
     // The images lock keeps `rmi` from removing the image between lookup and the record's creation.
     // Locks are taken in one order: images, then userns-auto, then volumes.
     const created = await withLock(this.ctx.images.lockFile, () => {
@@ -155,7 +163,7 @@ export class ContainerManager {
           labels: {...(image.config.config?.Labels ?? {}), ...labels}, readOnly: o.readOnly, capAdd: o.capAdd, capDrop: o.capDrop,
           init: o.init, hostname: o.hostname, autoRemove: o.rm, tty: o.tty || undefined, interactive: o.interactive || undefined,
           healthcheck: health.config, healthOnFailure: health.config ? health.onFailure : undefined,
-          createCommand: o.createCommand, driver, name: o.name, log, ...(maps ? {userns: maps} : {}),
+          createCommand: o.createCommand, driver, name: o.name, log, ...(maps ? {userns: maps} : {}), restartPolicy, sdNotify,
         });
       });
       if (userns.mode !== 'auto') return write();
@@ -186,6 +194,18 @@ export class ContainerManager {
     const verdict = await probeIdmappedRootfs(this.ctx.priv, this.ctx.paths.runroot, path.join(this.ctx.paths.root, 'tmp'));
     if (!verdict.usable) throw new HostConfigError(`--userns=${mode} cannot work here: ${verdict.reason}`, {hint: 'install fuse-overlayfs and make /dev/fuse usable (chmod 0666 /dev/fuse), or drop --userns'});
     return verdict.name;
+  }
+
+  /** `--replace`: the container that holds the name goes (stopped, then removed), as in Podman. */
+  private async replace(name: string): Promise<void> {
+    let id: string;
+    try {
+      id = this.ctx.containers.resolve(name).config.id;
+    } catch (e) {
+      if (e instanceof NoSuchObjectError) return;
+      throw e;
+    }
+    await this.remove(id, {force: true});
   }
 
   /** --network parsed and checked against what exists now (networks, the joined container, helpers). */
@@ -265,14 +285,21 @@ export class ContainerManager {
    * `beforeStart` runs once the process exists but before it runs (an attach client connects there, so
    * it sees the first byte of output and the terminal has its size from the start).
    */
-  async start(id: string, opts: {attached?: boolean; consoleSize?: ConsoleSize; beforeStart?: (bundle: string) => Promise<void>} = {}): Promise<ContainerState> {
+  async start(id: string, opts: {attached?: boolean; consoleSize?: ConsoleSize; beforeStart?: (bundle: string) => Promise<void>; byPolicy?: boolean} = {}): Promise<ContainerState> {
+    // Taken first, so no child of this process (mount, conmon, the runtime) ever sees it.
+    const notifySocket = takeNotifySocket();
     await this.ctx.ready();
     const runtime = await this.ctx.runtime();
     return this.ctx.containers.update(id, async (v) => {
       let st = observedState(v, this.ctx.exitDir);
       if (isRunning(st)) return st;
+      // A restart by policy is decided again under the lock: a `stop` or `rm` may have come in between.
+      if (opts.byPolicy && !restartDecision(v.config.restartPolicy, {exitCode: st.exitCode, restartCount: st.restartCount ?? 0, stoppedByUser: st.stoppedByUser === true})) return st;
       if (st.status === 'exited' || st.mounted) st = await this.cleanupLocked(v, st);
+      st = {...st, restartCount: opts.byPolicy ? (st.restartCount ?? 0) + 1 : 0, stoppedByUser: undefined};
       const c = v.config;
+      const sdNotify = c.sdNotify ?? 'container';
+      const notify = sdNotify === 'ignore' || opts.byPolicy ? undefined : notifySocket;
       // Ports and helpers are checked before anything is mounted: a port in use costs nothing to report.
       const plan = await this.network.prepare(c);
       const userdata = this.ctx.containers.userdataDir(c.id);
@@ -305,6 +332,12 @@ export class ContainerManager {
           user, hostname, initPath: c.init ? initBinary() : undefined, netnsPath: plan.netnsPath, consoleSize: opts.consoleSize,
           userns: c.userns, etcFiles,
         });
+        const relay = notify !== undefined && sdNotify === 'container' && relayableSocket(notify) ? notify : undefined;
+        if (notify !== undefined && sdNotify === 'container' && !relay) log.warn(`NOTIFY_SOCKET ${notify} cannot be relayed into the container (abstract or too long): use --sdnotify=conmon`);
+        if (relay) {
+          fs.mkdirSync(path.join(userdata, 'notify'), {recursive: true});
+          addNotifySocketToSpec(spec, path.join(userdata, 'notify'));
+        }
         // Private: it holds the environment, and userdata is searchable by others for --userns=auto.
         writeJsonAtomic(path.join(userdata, 'config.json'), spec, 0o600);
         fs.mkdirSync(this.ctx.exitDir, {recursive: true});
@@ -314,7 +347,7 @@ export class ContainerManager {
         const started = await startConmon(this.ctx.priv, {
           id: c.id, name: c.name, bundle: userdata, runtimePath: runtime.path, runtimeRoot: this.ctx.runtimeRoot,
           logPath: logFilePath(c.log, this.ctx.containers.logPath(c.id)), log: c.log, exitDir: this.ctx.exitDir, socketDir: this.ctx.socketDir,
-          exitCommand: this.exitCommand(c.id, opts.attached ? process.pid : 0), terminal: c.tty, stdin: c.interactive,
+          exitCommand: this.exitCommand(c.id, opts.attached ? process.pid : 0), terminal: c.tty, stdin: c.interactive, sdNotifySocket: relay,
         });
         st = {...st, network: await this.network.attach(c, plan, started.pid, userdata)};
         this.ctx.containers.writeState(c.id, st);
@@ -327,6 +360,8 @@ export class ContainerManager {
         };
         this.ctx.containers.writeState(c.id, st);
         if (c.healthcheck) await this.health.started(c, userdata, this.selfArgv()).catch((e: Error) => log.warn(`health check of ${c.name}: ${e.message}`));
+        const message = notify === undefined ? undefined : readyMessage(sdNotify, started.conmonPid);
+        if (message) await sendNotify(notify!, message).catch((e: Error) => log.warn(`sd_notify to ${notify}: ${e.message}`));
         return st;
       } catch (e) {
         // Leave a clean "created" container: no mount, no runtime state, no network helper.
@@ -437,7 +472,20 @@ export class ContainerManager {
     if (!isRunning(st)) {
       throw new InvalidStateError(`can only kill running containers. ${v.config.id} is in state ${st.status}: container state improper`);
     }
-    await this.signal(v, normalizeSignal(signal), st);
+    const sig = normalizeSignal(signal);
+    await this.markStoppedByUser(v);
+    await this.signal(v, sig, st);
+  }
+
+  /**
+   * Recorded before the signal goes out, so the exit command that follows sees it and does not restart.
+   * Only containers with a restart policy pay for the lock.
+   */
+  private async markStoppedByUser(v: ContainerView): Promise<void> {
+    if (!restarts(v.config.restartPolicy)) return;
+    await this.ctx.containers.update(v.config.id, (cur) => {
+      if (!cur.state.stoppedByUser) this.ctx.containers.writeState(cur.config.id, {...cur.state, stoppedByUser: true});
+    });
   }
 
   private async signal(v: ContainerView, signal: string, st: ContainerState): Promise<void> {
@@ -453,6 +501,7 @@ export class ContainerManager {
     const v = this.ctx.containers.resolve(id);
     const st = observedState(v, this.ctx.exitDir);
     if (isRunning(st)) {
+      await this.markStoppedByUser(v);
       const wait = timeout ?? v.config.stopTimeout;
       if (wait > 0) {
         await this.signal(v, v.config.stopSignal, st);
@@ -510,19 +559,32 @@ export class ContainerManager {
    * remove it. Idempotent and under the lock, so conmon's exit command and a waiting `run` can both
    * call it and the work is done once. `fromAttached` is the foreground run itself.
    */
-  async cleanup(id: string, opts: {fromAttached?: boolean} = {}): Promise<{exitCode?: number; removed: boolean}> {
+  async cleanup(id: string, opts: {fromAttached?: boolean; applyRestartPolicy?: boolean} = {}): Promise<{exitCode?: number; removed: boolean; restarted?: boolean}> {
     if (!this.ctx.containers.exists(id)) return {removed: true};
-    return this.ctx.containers.update(id, async (v) => {
-      const st = observedState(v, this.ctx.exitDir);
-      if (isRunning(st)) return {exitCode: undefined, removed: false};
-      const attachedElsewhere = st.attachedPid !== undefined && st.attachedPid !== process.pid && !opts.fromAttached && isAlive(st.attachedPid);
-      if (v.config.autoRemove && st.status === 'exited' && !attachedElsewhere) {
-        await this.removeLocked(v, st, true);
-        return {exitCode: st.exitCode, removed: true};
-      }
-      const cleaned = await this.cleanupLocked(v, st);
-      return {exitCode: cleaned.exitCode, removed: false};
-    });
+    const res = await this.ctx.containers.update(id, (v) => this.cleanupUnderLock(v, opts));
+    if (!opts.applyRestartPolicy || !res.ended || !restartDecision(res.policy, res.ended)) return res;
+    // Outside the cleanup's lock: start takes it again and decides once more.
+    try {
+      const st = await this.start(id, {byPolicy: true});
+      return {...res, restarted: isRunning(st)};
+    } catch (e) {
+      log.warn(`restarting ${id.slice(0, 12)} by its restart policy: ${(e as Error).message}`);
+      return res;
+    }
+  }
+
+  /** `ended` describes a container that exited and is still there, for the restart policy. */
+  private async cleanupUnderLock(v: ContainerView, opts: {fromAttached?: boolean}): Promise<{exitCode?: number; removed: boolean; policy?: RestartPolicy; ended?: EndedContainer}> {
+    const st = observedState(v, this.ctx.exitDir);
+    if (isRunning(st)) return {exitCode: undefined, removed: false};
+    const attachedElsewhere = st.attachedPid !== undefined && st.attachedPid !== process.pid && !opts.fromAttached && isAlive(st.attachedPid);
+    if (v.config.autoRemove && st.status === 'exited' && !attachedElsewhere) {
+      await this.removeLocked(v, st, true);
+      return {exitCode: st.exitCode, removed: true};
+    }
+    const cleaned = await this.cleanupLocked(v, st);
+    const ended = st.status === 'exited' ? {exitCode: cleaned.exitCode, restartCount: cleaned.restartCount ?? 0, stoppedByUser: cleaned.stoppedByUser === true} : undefined;
+    return {exitCode: cleaned.exitCode, removed: false, policy: v.config.restartPolicy, ended};
   }
 
   private async cleanupLocked(v: ContainerView, st: ContainerState): Promise<ContainerState> {
@@ -549,6 +611,7 @@ export class ContainerManager {
         throw new InvalidStateError(`cannot remove container ${v.config.id} as it is running - running or paused containers cannot be removed without force: container state improper`,
           {exitCode: 2, hint: 'stop it first (`burrow stop`) or use `burrow rm -f`'});
       }
+      await this.markStoppedByUser(v);
       await this.signal(v, 'SIGKILL', st);
       await this.waitExit(v.config.id, 30_000);
     }

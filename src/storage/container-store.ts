@@ -17,6 +17,8 @@ import type {ContainerMount} from '../runtime/mount-options';
 import type {LogConfig} from '../runtime/log-config';
 import type {ContainerUserns} from '../runtime/userns';
 import type {HealthConfig, HealthOnFailure} from '../runtime/health-config';
+import type {RestartPolicy} from '../runtime/restart-policy';
+import type {SdNotifyMode} from '../runtime/sd-notify';
 
 
 export interface ContainerConfig {
@@ -73,6 +75,10 @@ export interface ContainerConfig {
   log?: LogConfig;
   /** its own user namespace (--userns keep-id/auto, --uidmap): absent = the pause namespace's */
   userns?: ContainerUserns;
+  /** --restart (absent: none) */
+  restartPolicy?: RestartPolicy;
+  /** --sdnotify (absent: container, Podman's default) */
+  sdNotify?: SdNotifyMode;
 }
 
 export type ContainerStatus = 'created' | 'running' | 'stopping' | 'exited' | 'removing';
@@ -103,6 +109,8 @@ export interface ContainerState {
   conmonPidFile?: string;
   containerPidFile?: string;
   restartCount: number;
+  /** `stop`, `kill` or `rm -f` ended it: the restart policy leaves it down until the next `start` */
+  stoppedByUser?: boolean;
   error?: string;
   /** helpers, addresses and the ports actually bound, while the container runs */
   network?: NetworkState;

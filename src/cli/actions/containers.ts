@@ -38,6 +38,7 @@ function createOptions(f: Record<string, unknown>, image: string, command: strin
       onFailure: f['health-on-failure'] as string | undefined, none: f['no-healthcheck'] === true,
     },
     cidfile: f.cidfile as string | undefined, replace: f.replace === true,
+    restart: f.restart as string | undefined, sdnotify: f.sdnotify as string | undefined,
   };
 }
 
@@ -138,7 +139,7 @@ export const create: Action = async (cmd, cli) => {
 };
 
 export const start: Action = async ({flags, argv}, cli) => {
-  need(argv, 'start requires at least one container name or ID');
+  if (!flags.all) need(argv, 'start requires at least one container name or ID');
   const engine = cli.engine();
   if (flags.attach) {
     if (argv.length !== 1) throw new InvalidInputError('you cannot start and attach multiple containers at once');
@@ -149,7 +150,7 @@ export const start: Action = async ({flags, argv}, cli) => {
     });
     return;
   }
-  const reports = await engine.start(argv);
+  const reports = await engine.start(argv, {all: flags.all === true, filters: strs(flags.filter)});
   for (const r of reports) if (!r.error) cli.out(`${r.ref}\n`);
   reportErrors(reports);
 };

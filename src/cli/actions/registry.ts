@@ -17,6 +17,7 @@ const networks = () => require('./networks') as typeof import('./networks');
 const files = () => require('./files') as typeof import('./files');
 const processState = () => require('./process-state') as typeof import('./process-state');
 const volumes = () => require('./volumes') as typeof import('./volumes');
+const systemd = () => require('./systemd') as typeof import('./systemd');
 
 export const ACTIONS: Record<string, ActionEntry> = {
   run: {load: () => containers().run, passThrough: 'after-first'},
@@ -83,4 +84,6 @@ export const ACTIONS: Record<string, ActionEntry> = {
   'volume:exists': {load: () => volumes().volumeExists},
   'volume:export': {load: () => volumes().volumeExport},
   'volume:import': {load: () => volumes().volumeImport},
+  'generate:systemd': {load: () => systemd().generateSystemd},
+  'system:doctor': {load: () => systemd().systemDoctor},
 };
