@@ -10,7 +10,7 @@ export default class Pull extends BurrowCommand {
   static override examples = [
     '<%= config.bin %> pull docker.io/library/busybox',
     '<%= config.bin %> pull --tls-verify=false 127.0.0.1:5000/team/app:1.2',
-    '<%= config.bin %> pull --platform linux/arm64 quay.io/org/image@sha256:…',
+    '<%= config.bin %> pull --platform linux/arm64 quay.io/org/image:1.2',
   ];
   static override args = {
     image: Args.string({description: 'image to pull: [REGISTRY/]NAME[:TAG][@DIGEST]', required: true}),

@@ -24,7 +24,9 @@ function esc(text) {
     .replace(/`/g, '\\(ga')
     .replace(/~/g, '\\(ti')
     .replace(/\^/g, '\\(ha')
-    // Non-ASCII as \[uXXXX]: troff then needs no input-encoding step (preconv) to read the page.
+    // An ellipsis as three dots: no glyph in the ascii device a C locale renders with.
+    .replace(/\u2026/g, '...')
+    // Other non-ASCII as \[uXXXX]: troff then needs no input-encoding step (preconv) to read the page.
     .replace(/[^\x00-\x7f]/gu, (ch) => `\\[u${ch.codePointAt(0).toString(16).toUpperCase().padStart(4, '0')}]`);
 }
 // A text line starting with '.' or "'" would be read as a request; \& is a zero-width guard. Applied to

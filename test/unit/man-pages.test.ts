@@ -99,7 +99,7 @@ describe('unit: man pages (scripts/gen-man.js)', () => {
     // Absent man, or a stub (minimised Ubuntu images replace it with a notice): nothing to check with.
     if (version.error || !/^man /.test(version.stdout)) this.skip();
     this.timeout(60_000);
-    const env = {...process.env, MANWIDTH: '80', LC_ALL: 'C.UTF-8', MANPAGER: 'cat', PAGER: 'cat'};
+    const env = {...process.env, MANWIDTH: '80', LC_ALL: 'C', MANPAGER: 'cat', PAGER: 'cat'};
     for (const f of fs.readdirSync(dir).filter((f) => f.endsWith('.1'))) {
       const r = spawnSync('man', ['--warnings', '-l', path.join(dir, f)], {env, encoding: 'utf8'});
       expect(r.stderr, f).to.equal('');
