@@ -4,10 +4,10 @@
 // and not across networks, --network none, the names a container resolves (a base hosts file, --add-host,
 // the network's DNS), and the failures: a port in use, a privileged port, a missing helper, a helper that
 // dies under a running container.
+import {freePort, httpGet as probe} from '../support/ports';
 import {expect} from 'chai';
 import * as dgram from 'node:dgram';
 import * as fs from 'node:fs';
-import * as http from 'node:http';
 import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -22,28 +22,7 @@ const UDP_ECHO = 'perl -MSocket -e \'$|=1; socket(S,PF_INET,SOCK_DGRAM,0) or die
 /** bash's /dev/tcp: an HTTP GET by name or address from inside a Debian container (no curl there). */
 const fetchIn = (host: string) => `exec 3<>/dev/tcp/${host}/80 && printf 'GET / HTTP/1.0\\r\\nHost: x\\r\\n\\r\\n' >&3 && timeout 5 cat <&3`;
 
-function httpGet(port: number, timeoutMs = 10_000): Promise<{status: number; body: string}> {
-  const deadline = Date.now() + timeoutMs;
-  const once = () => new Promise<{status: number; body: string}>((resolve, reject) => {
-    const req = http.get({host: '127.0.0.1', port, path: '/', timeout: 3000, agent: false}, (res) => {
-      let body = '';
-      res.on('data', (b) => (body += b));
-      res.on('end', () => resolve({status: res.statusCode ?? 0, body}));
-    });
-    req.on('timeout', () => req.destroy(new Error('timeout')));
-    req.on('error', reject);
-  });
-  const attempt = async (): Promise<{status: number; body: string}> => {
-    try {
-      return await once();
-    } catch (e) {
-      if (Date.now() > deadline) throw e;
-      await new Promise((r) => setTimeout(r, 100));
-      return attempt();
-    }
-  };
-  return attempt();
-}
+const httpGet = (port: number, timeoutMs?: number) => probe(port, {timeoutMs});
 
 /** The host's first non-loopback IPv4 address: published ports are reached there from the host itself. */
 function hostAddress(): string {
@@ -72,14 +51,6 @@ function udpEcho(port: number, message: string, host = '127.0.0.1', timeoutMs = 
 }
 
 /** A free port on the host now (the kernel's pick). */
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = net.createServer().listen(0, '127.0.0.1', () => {
-      const p = (s.address() as net.AddressInfo).port;
-      s.close(() => resolve(p));
-    });
-  });
-}
 
 function canBind(port: number): Promise<boolean> {
   return new Promise((resolve) => {

@@ -1,10 +1,9 @@
 // --userns as a user meets it: keep-id runs the container as you, so a bind-mounted directory keeps its
 // owners both ways; auto gives each container its own slice of your subordinate ids (disjoint, freed on
 // rm, a clear error when none is left); ports still publish; without --userns nothing changes.
+import {freePort, httpGet} from '../support/ports';
 import {expect} from 'chai';
 import * as fs from 'node:fs';
-import * as http from 'node:http';
-import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import {burrow, ensureDemoImage, ok, subuidRange, work} from './harness';
@@ -16,37 +15,8 @@ function uidMapOf(text: string): {inside: number; outside: number; size: number}
   return text.trim().split('\n').map((l) => l.trim().split(/\s+/).map(Number)).map(([inside, outside, size]) => ({inside, outside, size}));
 }
 
-function httpBody(port: number, timeoutMs = 10_000): Promise<string> {
-  const deadline = Date.now() + timeoutMs;
-  const once = () => new Promise<string>((resolve, reject) => {
-    const req = http.get({host: '127.0.0.1', port, path: '/index.html', timeout: 3000, agent: false}, (res) => {
-      let body = '';
-      res.on('data', (b) => (body += b));
-      res.on('end', () => resolve(body));
-    });
-    req.on('timeout', () => req.destroy(new Error('timeout')));
-    req.on('error', reject);
-  });
-  const attempt = async (): Promise<string> => {
-    try {
-      return await once();
-    } catch (e) {
-      if (Date.now() > deadline) throw e;
-      await new Promise((r) => setTimeout(r, 100));
-      return attempt();
-    }
-  };
-  return attempt();
-}
+const httpBody = async (port: number, timeoutMs?: number) => (await httpGet(port, {path: '/index.html', timeoutMs})).body;
 
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = net.createServer().listen(0, '127.0.0.1', () => {
-      const p = (s.address() as net.AddressInfo).port;
-      s.close(() => resolve(p));
-    });
-  });
-}
 
 describe('userns: --userns keep-id and auto', function () {
   this.timeout(120_000);
