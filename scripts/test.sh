@@ -38,10 +38,14 @@ if [ "$(id -u)" = 0 ]; then
   install -d -m 0700 -o "$user" -g "$(id -g "$user")" "/run/user/$uid"
   copy=$(mktemp -d /tmp/burrow-test-tree.XXXXXX)
   trap 'rm -f "$summary"; rm -rf "$copy"' EXIT
-  cp -a "$here/bin" "$here/dist" "$here/node_modules" "$here/package.json" "$here/oclif.manifest.json" "$here/scripts" "$copy/"
+  cp -a "$here/bin" "$here/dist" "$here/node_modules" "$here/package.json" "$here/oclif.manifest.json" "$here/scripts" \
+    "$here/completions" "$here/man" "$here/systemd" "$copy/"
   chmod -R a+rX "$copy"
   chmod 0755 "$copy"
   home=$(getent passwd "$user" | cut -d: -f6)
+  # From inside the copy: the clone's own directory may be closed to the user, and what the tests start
+  # (a shell on a pty, podman) would fail to enter it.
+  cd "$copy"
   runuser -u "$user" -- env -i PATH=/usr/local/bin:/usr/bin:/bin HOME="$home" USER="$user" LOGNAME="$user" \
     XDG_RUNTIME_DIR="/run/user/$uid" BURROW_TEST_SUMMARY="$summary" CI="${CI:-}" \
     "$copy/node_modules/.bin/mocha" --reporter "$copy/dist/test/support/summary-reporter.js" --timeout 120000 \

@@ -65,5 +65,5 @@ export const containerCreateFlags = {
 /** Flags of every verb that stays attached to a process (run, start -a, attach). */
 export const attachFlags = {
   'detach-keys': containerCreateFlags['detach-keys'],
-  'sig-proxy': Flags.boolean({default: true, description: 'forward the signals burrow receives to the process (--sig-proxy=false to not)'}),
+  'sig-proxy': Flags.boolean({description: 'forward the signals burrow receives to the process (default true; --sig-proxy=false to not)'}),
 };

@@ -6,7 +6,7 @@ import {expect} from 'chai';
 import {spawn, spawnSync} from 'node:child_process';
 import {createHash} from 'node:crypto';
 import type {IPty} from '@lydell/node-pty';
-import {bin, burrow, ensureDemoImage, env, ok, runRoot, sleep, until} from './harness';
+import {bin, burrow, ensureDemoImage, env, ok, runRoot, sleep, until, work} from './harness';
 
 /** A burrow command on a pseudo-terminal of its own, with what it printed so far. */
 class Terminal {
@@ -17,7 +17,7 @@ class Terminal {
 
   constructor(args: string[], size = {cols: 100, rows: 30}) {
     const {spawn: spawnPty} = require('@lydell/node-pty') as typeof import('@lydell/node-pty');
-    this.pty = spawnPty(bin, ['--runroot', runRoot, ...args], {...size, env: env as Record<string, string>, name: 'xterm'});
+    this.pty = spawnPty(bin, ['--runroot', runRoot, ...args], {...size, cwd: work, env: env as Record<string, string>, name: 'xterm'});
     this.pty.onData((d) => (this.output += d));
     this.exited = new Promise((resolve) => this.pty.onExit((e) => resolve(e.exitCode)));
   }

@@ -38,7 +38,7 @@ function fishComplete(line: string): string[] {
 /** zsh's own completion system: the line is typed into an interactive zsh and TAB pressed. */
 async function zshComplete(line: string): Promise<string> {
   const {spawn: spawnPty} = require('@lydell/node-pty') as typeof import('@lydell/node-pty');
-  const t = spawnPty('zsh', ['-f'], {cols: 200, rows: 30, env: {...shellEnv(), PS1: 'ZSH> '} as Record<string, string>});
+  const t = spawnPty('zsh', ['-f'], {cols: 200, rows: 30, cwd: work, env: {...shellEnv(), PS1: 'ZSH> '} as Record<string, string>});
   let out = '';
   t.onData((d) => (out += d));
   try {

@@ -68,7 +68,7 @@ export const run: Action = async (cmd, cli) => {
     if (engine.containers.logConfig(opts).driver !== 'passthrough') cli.out(`${id}\n`);
     return;
   }
-  await withSignalProxy(cli, flags, async (started) => {
+  await withSignalProxy(cli, cmd, async (started) => {
     if (attach) return reportOutcome(await engine.runInteractive(opts, attach, started));
     process.exitCode = await engine.runAttached(opts, write, started);
   });
@@ -88,8 +88,9 @@ function reportOutcome(o: {detached: boolean; exitCode?: number}): void {
  * --sig-proxy (default on): signals sent to burrow go to the container's process while it is attached.
  * `body` receives the callback that names the container once it runs.
  */
-async function withSignalProxy(cli: CliContext, flags: Record<string, unknown>, body: (started: (id: string) => void) => Promise<void>): Promise<void> {
-  if (flags['sig-proxy'] === false) {
+async function withSignalProxy(cli: CliContext, cmd: ParsedCommandLine, body: (started: (id: string) => void) => Promise<void>): Promise<void> {
+  // On unless --sig-proxy=false was given (the manifest keeps no boolean defaults, so absence means on).
+  if (cmd.given.has('sig-proxy') && cmd.flags['sig-proxy'] === false) {
     await body(() => undefined);
     return;
   }
@@ -138,14 +139,16 @@ export const create: Action = async (cmd, cli) => {
   cli.out(`${await cli.engine().create(createOptions(flags, args.image!, rest))}\n`);
 };
 
-export const start: Action = async ({flags, argv}, cli) => {
+export const start: Action = async (cmd, cli) => {
+  const {flags, argv} = cmd;
   if (!flags.all) need(argv, 'start requires at least one container name or ID');
   const engine = cli.engine();
   if (flags.attach) {
     if (argv.length !== 1) throw new InvalidInputError('you cannot start and attach multiple containers at once');
     const io = flags.interactive || engine.containers.view(argv[0]).config.log?.driver === 'none' ? attachOptions(flags, flags.interactive === true) : undefined;
-    await withSignalProxy(cli, flags, async (started) => {
+    await withSignalProxy(cli, cmd, async (started) => {
       if (io) return reportOutcome(await engine.startInteractive(argv[0], io, started));
+      started(argv[0]);
       process.exitCode = await engine.startAttached(argv[0], write);
     });
     return;
@@ -155,9 +158,10 @@ export const start: Action = async ({flags, argv}, cli) => {
   reportErrors(reports);
 };
 
-export const attach: Action = async ({flags, args}, cli) => {
+export const attach: Action = async (cmd, cli) => {
+  const {flags, args} = cmd;
   const io = attachOptions(flags, flags['no-stdin'] !== true);
-  await withSignalProxy(cli, flags, async (attached) => reportOutcome(await cli.engine().attach(args.container!, io, attached)));
+  await withSignalProxy(cli, cmd, async (attached) => reportOutcome(await cli.engine().attach(args.container!, io, attached)));
 };
 
 export const stop: Action = async ({flags, argv}, cli) => {
