@@ -49,3 +49,9 @@ export function printError(e: unknown): void {
 export function reportErrors(reports: {error?: Error}[]): void {
   for (const r of reports) if (r.error) printError(r.error);
 }
+
+/** Podman's question before `network prune` / `volume prune` without -f; false when the answer is no. */
+export async function confirmPrune(cli: CliContext, what: 'networks' | 'volumes'): Promise<boolean> {
+  const {confirm} = require('../confirm') as typeof import('../confirm');
+  return confirm(`WARNING! This will remove all ${what} not used by at least one container.\nAre you sure you want to continue? [y/N] `, cli.out);
+}

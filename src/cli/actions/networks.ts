@@ -4,7 +4,7 @@ import {formatList} from '../list-output';
 import {renderInspect} from '../../format/output';
 import {parseLabels} from '../../runtime/container-manager';
 import {formatPortLine} from '../../network/network-options';
-import {type Action, reportErrors} from './context';
+import {type Action, confirmPrune, reportErrors} from './context';
 
 const strs = (v: unknown) => (v as string[] | undefined) ?? [];
 
@@ -66,10 +66,7 @@ export const networkRemove: Action = async ({flags, argv}, cli) => {
 };
 
 export const networkPrune: Action = async ({flags}, cli) => {
-  if (!flags.force) {
-    const {confirm} = require('../confirm') as typeof import('../confirm');
-    if (!(await confirm('WARNING! This will remove all networks not used by at least one container.\nAre you sure you want to continue? [y/N] ', cli.out))) return;
-  }
+  if (!flags.force && !(await confirmPrune(cli, 'networks'))) return;
   for (const n of await cli.engine().networks.prune(strs(flags.filter))) cli.out(`${n}\n`);
 };
 

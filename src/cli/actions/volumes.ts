@@ -4,7 +4,7 @@ import {InvalidInputError} from '../../errors';
 import {formatList} from '../list-output';
 import {renderInspect} from '../../format/output';
 import {parseLabels} from '../../runtime/container-manager';
-import {type Action, reportErrors} from './context';
+import {type Action, confirmPrune, reportErrors} from './context';
 
 const strs = (v: unknown) => (v as string[] | undefined) ?? [];
 
@@ -86,10 +86,7 @@ export const volumeRemove: Action = async ({flags, argv}, cli) => {
 };
 
 export const volumePrune: Action = async ({flags}, cli) => {
-  if (!flags.force) {
-    const {confirm} = require('../confirm') as typeof import('../confirm');
-    if (!(await confirm('WARNING! This will remove all volumes not used by at least one container.\nAre you sure you want to continue? [y/N] ', cli.out))) return;
-  }
+  if (!flags.force && !(await confirmPrune(cli, 'volumes'))) return;
   for (const n of await cli.engine().volumes.prune(strs(flags.filter))) cli.out(`${n}\n`);
 };
 
