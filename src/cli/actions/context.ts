@@ -55,3 +55,19 @@ export async function confirmPrune(cli: CliContext, what: 'networks' | 'volumes'
   const {confirm} = require('../confirm') as typeof import('../confirm');
   return confirm(`WARNING! This will remove all ${what} not used by at least one container.\nAre you sure you want to continue? [y/N] `, cli.out);
 }
+
+/**
+ * Runs `fn` for each item in order; an item's failure does not stop the others. The failures are
+ * printed (one line each) after all the output, as Podman does, and returned for the exit code.
+ */
+export async function forEachReported<T>(items: readonly T[], fn: (item: T) => Promise<void> | void): Promise<{error?: Error}[]> {
+  const reports: {error?: Error}[] = [];
+  for (const item of items) {
+    try {
+      await fn(item);
+    } catch (e) {
+      reports.push({error: e as Error});
+    }
+  }
+  return reports;
+}

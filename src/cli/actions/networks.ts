@@ -4,7 +4,7 @@ import {formatList} from '../list-output';
 import {renderInspect} from '../../format/output';
 import {parseLabels} from '../../runtime/container-manager';
 import {formatPortLine} from '../../network/network-options';
-import {type Action, confirmPrune, reportErrors} from './context';
+import {type Action, confirmPrune, forEachReported, reportErrors} from './context';
 
 const strs = (v: unknown) => (v as string[] | undefined) ?? [];
 
@@ -36,14 +36,9 @@ export const networkInspect: Action = async ({flags, argv}, cli) => {
   if (argv.length === 0) throw new InvalidInputError('network inspect requires at least one network name or ID');
   const engine = cli.engine();
   const found: object[] = [];
-  const reports: {error?: Error}[] = [];
-  for (const ref of argv) {
-    try {
-      found.push(engine.networks.inspect(ref));
-    } catch (e) {
-      reports.push({error: e as Error});
-    }
-  }
+  const reports = await forEachReported(argv, (ref) => {
+    found.push(engine.networks.inspect(ref));
+  });
   if (found.length > 0 || !flags.format) cli.out(renderInspect(found, flags.format as string | undefined));
   reportErrors(reports);
   if (reports.length > 0) process.exitCode = 125;
@@ -52,15 +47,10 @@ export const networkInspect: Action = async ({flags, argv}, cli) => {
 export const networkRemove: Action = async ({flags, argv}, cli) => {
   if (argv.length === 0) throw new InvalidInputError('network rm requires at least one network name or ID');
   const engine = cli.engine();
-  const reports: {error?: Error}[] = [];
-  for (const ref of argv) {
-    try {
-      const r = await engine.networks.remove(ref, {force: flags.force === true, time: flags.time as number | undefined});
-      cli.out(`${r.name}\n`);
-    } catch (e) {
-      reports.push({error: e as Error});
-    }
-  }
+  const reports = await forEachReported(argv, async (ref) => {
+    const r = await engine.networks.remove(ref, {force: flags.force === true, time: flags.time as number | undefined});
+    cli.out(`${r.name}\n`);
+  });
   reportErrors(reports);
   if (reports.length > 0) process.exitCode = Math.max(...reports.map((r) => (r.error as {exitCode?: number}).exitCode ?? 125));
 };

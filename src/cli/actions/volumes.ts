@@ -4,7 +4,7 @@ import {InvalidInputError} from '../../errors';
 import {formatList} from '../list-output';
 import {renderInspect} from '../../format/output';
 import {parseLabels} from '../../runtime/container-manager';
-import {type Action, confirmPrune, reportErrors} from './context';
+import {type Action, confirmPrune, forEachReported, reportErrors} from './context';
 
 const strs = (v: unknown) => (v as string[] | undefined) ?? [];
 
@@ -50,14 +50,9 @@ export const volumeInspect: Action = async ({flags, argv}, cli) => {
   if (flags.all) names = (await engine.volumes.list([])).rows.map((r) => (r as {Name: string}).Name);
   else if (argv.length === 0) throw new InvalidInputError('provide one or more volume names or use --all');
   const found: object[] = [];
-  const reports: {error?: Error}[] = [];
-  for (const name of names) {
-    try {
-      found.push(await engine.volumes.inspect(name));
-    } catch (e) {
-      reports.push({error: e as Error});
-    }
-  }
+  const reports = await forEachReported(names, async (name) => {
+    found.push(await engine.volumes.inspect(name));
+  });
   if (found.length > 0 || !flags.format) cli.out(renderInspect(found, flags.format as string | undefined));
   reportErrors(reports);
   if (reports.length > 0) process.exitCode = 125;
@@ -72,15 +67,10 @@ export const volumeRemove: Action = async ({flags, argv}, cli) => {
   } else if (argv.length === 0) {
     throw new InvalidInputError('choose either one or more volumes or all');
   }
-  const reports: {error?: Error}[] = [];
-  for (const name of names) {
-    try {
-      const r = await engine.volumes.remove(name, {force: flags.force === true, time: flags.time as number | undefined});
-      cli.out(`${r.name}\n`);
-    } catch (e) {
-      reports.push({error: e as Error});
-    }
-  }
+  const reports = await forEachReported(names, async (name) => {
+    const r = await engine.volumes.remove(name, {force: flags.force === true, time: flags.time as number | undefined});
+    cli.out(`${r.name}\n`);
+  });
   reportErrors(reports);
   exitFor(reports);
 };
